@@ -1,0 +1,528 @@
+// Tests of FramedConnection over a simulated TCP connection between two nodes.
+
+#include "ns3/core-module.h"
+#include "ns3/framed-connection.h"
+#include "ns3/internet-module.h"
+#include "ns3/ipv4-address-generator.h"
+#include "ns3/network-module.h"
+#include "ns3/point-to-point-module.h"
+
+#include <cstdint>
+#include <functional>
+#include <gtest/gtest.h>
+#include <random>
+#include <string>
+#include <vector>
+
+using namespace ns3;
+
+namespace
+{
+
+using Bytes = std::vector<uint8_t>;
+using CloseReason = FramedConnection::CloseReason;
+
+constexpr uint16_t PORT = 9000;
+constexpr uint32_t SND_BUF_SIZE = 16 * 1024;
+
+Bytes
+ToBytes(Ptr<const Packet> packet)
+{
+    Bytes bytes(packet->GetSize());
+    packet->CopyData(bytes.data(), bytes.size());
+    return bytes;
+}
+
+Ptr<Packet>
+ToPacket(const Bytes& bytes)
+{
+    return Create<Packet>(bytes.data(), bytes.size());
+}
+
+/// Messages of random sizes in [0, maxSize] (a tenth of them empty), random content.
+std::vector<Bytes>
+RandomMessages(std::mt19937& rng, size_t count, uint32_t maxSize)
+{
+    std::uniform_int_distribution<uint32_t> sizes(0, maxSize);
+    std::vector<Bytes> messages(count);
+    for (Bytes& message : messages)
+    {
+        message.resize(rng() % 10 == 0 ? 0 : sizes(rng));
+        for (uint8_t& byte : message)
+        {
+            byte = static_cast<uint8_t>(rng());
+        }
+    }
+    return messages;
+}
+
+/// Checks that \p received is exactly \p expected, without printing megabytes on failure.
+void
+ExpectSameMessages(const std::vector<Bytes>& expected, const std::vector<Bytes>& received)
+{
+    ASSERT_EQ(received.size(), expected.size());
+    for (size_t i = 0; i < expected.size(); ++i)
+    {
+        ASSERT_TRUE(received[i] == expected[i])
+            << "message " << i << " differs (" << received[i].size() << " bytes received, "
+            << expected[i].size() << " expected)";
+    }
+}
+
+/// What one end of the connection observed.
+struct EndLog
+{
+    Ptr<FramedConnection> connection;
+    std::vector<Bytes> received;
+    std::vector<CloseReason> closeReasons;
+    size_t receivedAtClose = 0; //!< messages received when the closed callback fired
+    bool connected = false;
+    uint64_t maxTxBacklog = 0;
+    size_t framesSent = 0;
+    size_t framesReceived = 0;
+    std::vector<std::string> framingErrors;
+    /// Extra per-test reaction to each message, run after it is logged.
+    std::function<void(Ptr<FramedConnection>)> onMessage;
+};
+
+/**
+ * Two nodes joined by a point-to-point link with TCP; node 1 listens and wraps every
+ * accepted socket in a FramedConnection, node 0 connects.
+ */
+class FramedConnectionTest : public ::testing::Test
+{
+  protected:
+    void SetUp() override
+    {
+        Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
+        Config::SetDefault("ns3::TcpSocket::SndBufSize", UintegerValue(SND_BUF_SIZE));
+        m_nodes.Create(2);
+        PointToPointHelper link;
+        link.SetDeviceAttribute("DataRate", StringValue("100Mbps"));
+        link.SetChannelAttribute("Delay", StringValue("1ms"));
+        m_devices = link.Install(m_nodes);
+        InternetStackHelper().Install(m_nodes);
+        Ipv4AddressHelper addresses("10.1.1.0", "255.255.255.0");
+        m_interfaces = addresses.Assign(m_devices);
+    }
+
+    void TearDown() override
+    {
+        for (EndLog* end : {&m_client, &m_server})
+        {
+            if (end->connection)
+            {
+                end->connection->Dispose();
+            }
+        }
+        Simulator::Destroy();
+        Ipv4AddressGenerator::Reset();
+    }
+
+    /// Drops a fraction of the packets arriving at each device, reproducibly.
+    void AddLoss(double rate)
+    {
+        for (uint32_t i = 0; i < m_devices.GetN(); ++i)
+        {
+            Ptr<RateErrorModel> errors = CreateObject<RateErrorModel>();
+            errors->SetAttribute("ErrorRate", DoubleValue(rate));
+            errors->SetAttribute("ErrorUnit", EnumValue(RateErrorModel::ERROR_UNIT_PACKET));
+            errors->AssignStreams(100 + i);
+            m_devices.Get(i)->SetAttribute("ReceiveErrorModel", PointerValue(errors));
+            m_devices.Get(i)->TraceConnectWithoutContext(
+                "PhyRxDrop",
+                MakeCallback(&FramedConnectionTest::OnDrop, this));
+        }
+    }
+
+    Ptr<Socket> CreateTcpSocket(uint32_t node)
+    {
+        return Socket::CreateSocket(m_nodes.Get(node), TcpSocketFactory::GetTypeId());
+    }
+
+    Address ServerAddress() const
+    {
+        return InetSocketAddress(m_interfaces.GetAddress(1), PORT);
+    }
+
+    /// Starts the server; \p maxFrameSize configures its FramedConnection.
+    void Listen(uint32_t maxFrameSize = FrameDecoder::DEFAULT_MAX_FRAME_SIZE)
+    {
+        m_serverMaxFrameSize = maxFrameSize;
+        StartListener(MakeCallback(&FramedConnectionTest::Accept, this));
+    }
+
+    /// Starts a server that accepts connections on plain sockets and never reads them.
+    void ListenRaw()
+    {
+        StartListener(MakeCallback(&FramedConnectionTest::AcceptRaw, this));
+    }
+
+    void StartListener(Callback<void, Ptr<Socket>, const Address&> accept)
+    {
+        m_listener = CreateTcpSocket(1);
+        ASSERT_EQ(m_listener->Bind(InetSocketAddress(Ipv4Address::GetAny(), PORT)), 0);
+        ASSERT_EQ(m_listener->Listen(), 0);
+        m_listener->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
+                                      accept);
+    }
+
+    void AcceptRaw(Ptr<Socket> socket, const Address& /* from */)
+    {
+        m_rawServerSocket = socket;
+    }
+
+    void Accept(Ptr<Socket> socket, const Address& /* from */)
+    {
+        CreateConnection(m_server, m_serverMaxFrameSize)->Attach(socket);
+    }
+
+    /**
+     * Creates the client's FramedConnection now, so that messages can be queued, and
+     * connects it to the server at time 0 (sockets cannot send before the nodes start).
+     */
+    void ConnectClient()
+    {
+        CreateConnection(m_client, FrameDecoder::DEFAULT_MAX_FRAME_SIZE);
+        Simulator::Schedule(Seconds(0),
+                            [this]()
+                            {
+                                m_client.connection->Connect(CreateTcpSocket(0), ServerAddress());
+                            });
+    }
+
+    /// A FramedConnection for \p end, whose callbacks and traces log into it.
+    Ptr<FramedConnection> CreateConnection(EndLog& end, uint32_t maxFrameSize)
+    {
+        end.connection = CreateObjectWithAttributes<FramedConnection>("MaxFrameSize",
+                                                                      UintegerValue(maxFrameSize));
+        EndLog* log = &end;
+        end.connection->SetMessageCallback(
+            MakeCallback(&FramedConnectionTest::OnMessage, this, log));
+        end.connection->SetConnectedCallback(
+            MakeCallback(&FramedConnectionTest::OnConnected, this, log));
+        end.connection->SetClosedCallback(MakeCallback(&FramedConnectionTest::OnClosed, this, log));
+        ConnectTrace(end, "TxBacklog", MakeCallback(&FramedConnectionTest::OnTxBacklog, this, log));
+        ConnectTrace(end, "FrameSent", MakeCallback(&FramedConnectionTest::OnFrameSent, this, log));
+        ConnectTrace(end,
+                     "FrameReceived",
+                     MakeCallback(&FramedConnectionTest::OnFrameReceived, this, log));
+        ConnectTrace(end,
+                     "FramingError",
+                     MakeCallback(&FramedConnectionTest::OnFramingError, this, log));
+        return end.connection;
+    }
+
+    static void ConnectTrace(EndLog& end, const std::string& name, const CallbackBase& sink)
+    {
+        EXPECT_TRUE(end.connection->TraceConnectWithoutContext(name, sink)) << name;
+    }
+
+    void OnMessage(EndLog* end, Ptr<FramedConnection> connection, Ptr<Packet> message)
+    {
+        end->received.push_back(ToBytes(message));
+        if (end->onMessage)
+        {
+            end->onMessage(connection);
+        }
+    }
+
+    void OnConnected(EndLog* end, Ptr<FramedConnection> /* connection */)
+    {
+        end->connected = true;
+    }
+
+    void OnClosed(EndLog* end, Ptr<FramedConnection> /* connection */, CloseReason reason)
+    {
+        end->closeReasons.push_back(reason);
+        end->receivedAtClose = end->received.size();
+    }
+
+    void OnDrop(Ptr<const Packet> /* packet */)
+    {
+        ++m_drops;
+    }
+
+    void OnTxBacklog(EndLog* end, uint64_t /* oldValue */, uint64_t newValue)
+    {
+        end->maxTxBacklog = std::max(end->maxTxBacklog, newValue);
+    }
+
+    void OnFrameSent(EndLog* end, Ptr<const Packet> /* message */, uint32_t /* frameBytes */)
+    {
+        ++end->framesSent;
+    }
+
+    void OnFrameReceived(EndLog* end, Ptr<const Packet> message, uint32_t frameBytes)
+    {
+        EXPECT_EQ(frameBytes, message->GetSize() + FrameHeader::SERIALIZED_SIZE);
+        ++end->framesReceived;
+    }
+
+    void OnFramingError(EndLog* end, const std::string& error)
+    {
+        end->framingErrors.push_back(error);
+    }
+
+    /**
+     * Sends \p messages from \p end in bursts of random length at random intervals,
+     * starting at \p start; each burst is queued at once, far beyond the TCP buffer.
+     */
+    void ScheduleBursts(EndLog& end,
+                        const std::vector<Bytes>& messages,
+                        Time start,
+                        std::mt19937& rng)
+    {
+        Time at = start;
+        for (size_t first = 0; first < messages.size();)
+        {
+            size_t last = std::min(messages.size(), first + 1 + rng() % 120);
+            Simulator::Schedule(at,
+                                [&end, &messages, first, last]()
+                                {
+                                    ASSERT_TRUE(end.connection) << "not connected yet";
+                                    for (size_t i = first; i < last; ++i)
+                                    {
+                                        end.connection->Send(ToPacket(messages[i]));
+                                    }
+                                });
+            at += MilliSeconds(rng() % 40);
+            first = last;
+        }
+    }
+
+    void Run()
+    {
+        Simulator::Stop(Seconds(1000));
+        Simulator::Run();
+    }
+
+    /// Runs a bidirectional exchange of \p count messages each way and checks it.
+    void ExchangeRandomMessages(uint32_t seed, size_t count)
+    {
+        std::mt19937 rng(seed);
+        std::vector<Bytes> toServer = RandomMessages(rng, count, 20000);
+        std::vector<Bytes> toClient = RandomMessages(rng, count, 20000);
+        Listen();
+        ConnectClient();
+        ScheduleBursts(m_client, toServer, Seconds(0), rng);
+        ScheduleBursts(m_server, toClient, Seconds(0.5), rng);
+        Run();
+
+        ExpectSameMessages(toServer, m_server.received);
+        ExpectSameMessages(toClient, m_client.received);
+        for (EndLog* end : {&m_client, &m_server})
+        {
+            EXPECT_TRUE(end->closeReasons.empty());
+            EXPECT_EQ(end->framesSent, count);
+            EXPECT_EQ(end->framesReceived, count);
+            EXPECT_EQ(end->connection->GetTxBacklog(), 0u);
+            EXPECT_GT(end->maxTxBacklog, 4 * SND_BUF_SIZE) << "no back-pressure exercised";
+        }
+        EXPECT_EQ(m_client.connection->GetBytesSent(), m_server.connection->GetBytesReceived());
+        EXPECT_EQ(m_server.connection->GetBytesSent(), m_client.connection->GetBytesReceived());
+    }
+
+    /// Has a raw TCP socket write \p bytes to the server, then runs the simulation.
+    void RawClientWrites(const Bytes& bytes)
+    {
+        Simulator::Schedule(Seconds(0),
+                            [this, bytes]()
+                            {
+                                Ptr<Socket> raw = CreateTcpSocket(0);
+                                ASSERT_EQ(raw->Connect(ServerAddress()), 0);
+                                // TCP buffers data sent during the handshake.
+                                ASSERT_EQ(raw->Send(ToPacket(bytes)),
+                                          static_cast<int>(bytes.size()));
+                            });
+        Run();
+    }
+
+    NodeContainer m_nodes;
+    NetDeviceContainer m_devices;
+    Ipv4InterfaceContainer m_interfaces;
+    Ptr<Socket> m_listener;
+    Ptr<Socket> m_rawServerSocket; //!< the accepted socket, after ListenRaw()
+    uint32_t m_serverMaxFrameSize = FrameDecoder::DEFAULT_MAX_FRAME_SIZE;
+    EndLog m_client;
+    EndLog m_server;
+    uint32_t m_drops = 0; //!< packets dropped by AddLoss() error models
+};
+
+/// The wire bytes of one frame carrying \p payload.
+Bytes
+EncodeFrame(const Bytes& payload)
+{
+    Ptr<Packet> frame = ToPacket(payload);
+    frame->AddHeader(FrameHeader(payload.size()));
+    return ToBytes(frame);
+}
+
+TEST_F(FramedConnectionTest, RandomMessagesInBothDirectionsArriveIntactAndInOrder)
+{
+    ExchangeRandomMessages(7, 1600);
+}
+
+TEST_F(FramedConnectionTest, RandomMessagesSurvivePacketLoss)
+{
+    AddLoss(0.01);
+    ExchangeRandomMessages(11, 300);
+    EXPECT_GT(m_drops, 10u);
+}
+
+TEST_F(FramedConnectionTest, MessagesSentBeforeTheConnectionIsUpAreDelivered)
+{
+    std::mt19937 rng(3);
+    std::vector<Bytes> messages = RandomMessages(rng, 20, 20000);
+    Listen();
+    ConnectClient();
+    // The first half is queued before Connect(), the second half during the handshake.
+    auto sendHalf = [this, &messages](size_t half)
+    {
+        for (size_t i = half * 10; i < half * 10 + 10; ++i)
+        {
+            m_client.connection->Send(ToPacket(messages[i]));
+        }
+        EXPECT_FALSE(m_client.connection->IsConnected());
+        EXPECT_GT(m_client.connection->GetTxBacklog(), 0u);
+    };
+    sendHalf(0);
+    Simulator::Schedule(Seconds(0),
+                        [&sendHalf]()
+                        {
+                            sendHalf(1);
+                        });
+    Run();
+
+    EXPECT_TRUE(m_client.connected);
+    ExpectSameMessages(messages, m_server.received);
+}
+
+TEST_F(FramedConnectionTest, CloseAfterABurstDeliversEverythingBeforePeerClosed)
+{
+    std::mt19937 rng(5);
+    std::vector<Bytes> messages = RandomMessages(rng, 300, 20000);
+    Listen();
+    ConnectClient();
+    Simulator::Schedule(MilliSeconds(50),
+                        [this, &messages]()
+                        {
+                            for (const Bytes& message : messages)
+                            {
+                                m_client.connection->Send(ToPacket(message));
+                            }
+                            m_client.connection->Close();
+                            EXPECT_TRUE(m_client.closeReasons.empty())
+                                << "closed before the backlog was sent";
+                        });
+    Run();
+
+    ExpectSameMessages(messages, m_server.received);
+    EXPECT_EQ(m_client.closeReasons, std::vector<CloseReason>{FramedConnection::LOCAL_CLOSE});
+    EXPECT_EQ(m_server.closeReasons, std::vector<CloseReason>{FramedConnection::PEER_CLOSED});
+    EXPECT_EQ(m_server.receivedAtClose, messages.size());
+    EXPECT_FALSE(m_server.connection->IsConnected());
+}
+
+TEST_F(FramedConnectionTest, CallbacksMaySendAndCloseFromInsideDelivery)
+{
+    // The server echoes the first messages and closes on the fifth; the later messages,
+    // received in the same read, must not be delivered.
+    Listen();
+    ConnectClient();
+    m_server.onMessage = [this](Ptr<FramedConnection> connection)
+    {
+        connection->Send(ToPacket(m_server.received.back()));
+        if (m_server.received.size() == 5)
+        {
+            connection->Close();
+            m_server.connection = nullptr; // delivery must survive losing the last reference
+        }
+    };
+    Simulator::Schedule(MilliSeconds(10),
+                        [this]()
+                        {
+                            for (uint8_t i = 0; i < 20; ++i)
+                            {
+                                m_client.connection->Send(ToPacket(Bytes(10, i)));
+                            }
+                        });
+    Run();
+
+    EXPECT_EQ(m_server.received.size(), 5u);
+    EXPECT_EQ(m_server.closeReasons, std::vector<CloseReason>{FramedConnection::LOCAL_CLOSE});
+    ExpectSameMessages(m_server.received, m_client.received);
+    EXPECT_EQ(m_client.closeReasons, std::vector<CloseReason>{FramedConnection::PEER_CLOSED});
+}
+
+TEST_F(FramedConnectionTest, GarbageFromThePeerIsAFramingErrorNamingTheOffset)
+{
+    Listen();
+    Bytes bytes = EncodeFrame(Bytes(100, 0x5A));
+    Bytes garbage = {'A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'};
+    bytes.insert(bytes.end(), garbage.begin(), garbage.end());
+    RawClientWrites(bytes);
+
+    ExpectSameMessages({Bytes(100, 0x5A)}, m_server.received);
+    EXPECT_EQ(m_server.closeReasons, std::vector<CloseReason>{FramedConnection::FRAMING_ERROR});
+    const std::string expected =
+        "frame header at stream offset 106: bad magic 0x4142 (expected 0xce15)";
+    EXPECT_EQ(m_server.connection->GetLastError(), expected);
+    EXPECT_EQ(m_server.framingErrors, std::vector<std::string>{expected});
+}
+
+TEST_F(FramedConnectionTest, FrameAboveMaxFrameSizeIsAFramingError)
+{
+    Listen(1000);
+    RawClientWrites(EncodeFrame(Bytes(1001, 1)));
+
+    EXPECT_TRUE(m_server.received.empty());
+    EXPECT_EQ(m_server.closeReasons, std::vector<CloseReason>{FramedConnection::FRAMING_ERROR});
+    EXPECT_EQ(m_server.connection->GetLastError(),
+              "frame header at stream offset 0: payload length 1001 exceeds the limit of 1000 "
+              "bytes");
+}
+
+TEST_F(FramedConnectionTest, PeerResetReportsError)
+{
+    ListenRaw();
+    ConnectClient();
+    Simulator::Schedule(MilliSeconds(10),
+                        [this]()
+                        {
+                            m_client.connection->Send(ToPacket(Bytes(100, 1)));
+                        });
+    // Closing a socket with unread data makes TCP send a reset.
+    Simulator::Schedule(MilliSeconds(100),
+                        [this]()
+                        {
+                            m_rawServerSocket->Close();
+                        });
+    Run();
+
+    EXPECT_EQ(m_client.closeReasons, std::vector<CloseReason>{FramedConnection::ERROR});
+    EXPECT_EQ(m_client.connection->GetLastError(), "connection reset by peer");
+    EXPECT_FALSE(m_client.connection->IsConnected());
+}
+
+TEST_F(FramedConnectionTest, ConnectingToAClosedPortReportsConnectFailed)
+{
+    ConnectClient(); // nobody listens
+    Run();
+
+    EXPECT_FALSE(m_client.connected);
+    EXPECT_EQ(m_client.closeReasons, std::vector<CloseReason>{FramedConnection::CONNECT_FAILED});
+    EXPECT_FALSE(m_client.connection->GetLastError().empty());
+}
+
+TEST(FramedConnectionNamesTest, CloseReasonNames)
+{
+    EXPECT_EQ(FramedConnection::CloseReasonName(FramedConnection::PEER_CLOSED), "PEER_CLOSED");
+    EXPECT_EQ(FramedConnection::CloseReasonName(FramedConnection::ERROR), "ERROR");
+    EXPECT_EQ(FramedConnection::CloseReasonName(FramedConnection::CONNECT_FAILED),
+              "CONNECT_FAILED");
+    EXPECT_EQ(FramedConnection::CloseReasonName(FramedConnection::FRAMING_ERROR), "FRAMING_ERROR");
+    EXPECT_EQ(FramedConnection::CloseReasonName(FramedConnection::LOCAL_CLOSE), "LOCAL_CLOSE");
+}
+
+} // namespace
