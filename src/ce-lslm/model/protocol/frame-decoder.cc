@@ -3,7 +3,6 @@
 #include "ns3/log.h"
 
 #include <algorithm>
-#include <sstream>
 #include <vector>
 
 namespace ns3
@@ -119,24 +118,22 @@ FrameDecoder::TakeFront(uint32_t size)
 bool
 FrameDecoder::Validate(const FrameHeader& header)
 {
-    std::ostringstream problem;
+    std::string problem;
     if (!header.HasValidMagic())
     {
-        problem << "bad magic " << FrameHeader::FormatMagic(header.GetMagic()) << " (expected "
-                << FrameHeader::FormatMagic(FrameHeader::MAGIC) << ")";
+        problem = "bad magic " + FrameHeader::FormatMagic(header.GetMagic()) + " (expected "
+                  + FrameHeader::FormatMagic(FrameHeader::MAGIC) + ")";
     }
     else if (header.GetPayloadSize() > m_maxFrameSize)
     {
-        problem << "payload length " << header.GetPayloadSize() << " exceeds the limit of "
-                << m_maxFrameSize << " bytes";
+        problem = "payload length " + std::to_string(header.GetPayloadSize())
+                  + " exceeds the limit of " + std::to_string(m_maxFrameSize) + " bytes";
     }
     else
     {
         return true;
     }
-    std::ostringstream error;
-    error << "frame header at stream offset " << m_bytesConsumed << ": " << problem.str();
-    m_error = error.str();
+    m_error = "frame header at stream offset " + std::to_string(m_bytesConsumed) + ": " + problem;
     NS_LOG_WARN(m_error);
     return false;
 }
