@@ -1,0 +1,288 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+// Scenario configuration: defaults, validation of good and bad documents, command-line
+// overrides, syntax errors, and the generated reference staying in sync with the schema.
+
+#include "test-utils.h"
+
+#include "ns3/scenario-config.h"
+#include "ns3/scenario-schema.h"
+
+#include <filesystem>
+#include <gtest/gtest.h>
+#include <sstream>
+
+using namespace ns3;
+using ce_lslm_test::FreshTestDir;
+using ce_lslm_test::ReadFile;
+using ce_lslm_test::SourcePath;
+using ce_lslm_test::WriteFile;
+
+namespace
+{
+
+/// Resolve \p text as a scenario document and return the error (fails the test if none).
+ConfigError
+ExpectConfigError(const std::string& text)
+{
+    try
+    {
+        ScenarioConfig(ScenarioConfig::ParseDocument(text, "test.json"), "test.json");
+    }
+    catch (const ConfigError& error)
+    {
+        return error;
+    }
+    ADD_FAILURE() << "no error for " << text;
+    return ConfigError("", "");
+}
+
+} // namespace
+
+TEST(ScenarioConfigTest, DefaultScenarioIsValidAndComplete)
+{
+    ScenarioConfig config;
+    EXPECT_EQ(config.GetString("mode"), "network-only");
+    EXPECT_EQ(config.GetInt("topology.terminals"), 4);
+    EXPECT_DOUBLE_EQ(config.GetDouble("topology.access.rate_mbps"), 100.0);
+    EXPECT_EQ(config.GetInt("workload.prompt_tokens.min"), 128);
+    // An empty document resolves to exactly the defaults.
+    ScenarioConfig fromEmpty(ConfigJson::object(), "empty");
+    EXPECT_EQ(fromEmpty.GetJson(), config.GetJson());
+}
+
+TEST(ScenarioConfigTest, GoodDocumentKeepsValuesAndFillsDefaults)
+{
+    ScenarioConfig config(ScenarioConfig::ParseDocument(R"({
+        "topology": {"terminals": 16, "access": {"rate_mbps": 20.5, "loss_rate": 0.01}},
+        "workload": {"arrival": "periodic", "answer_tokens": {"min": 8, "max": 64}},
+        "output": {"messages_trace": true}
+    })",
+                                                        "good.json"),
+                          "good.json");
+    EXPECT_EQ(config.GetInt("topology.terminals"), 16);
+    EXPECT_DOUBLE_EQ(config.GetDouble("topology.access.rate_mbps"), 20.5);
+    EXPECT_DOUBLE_EQ(config.GetDouble("topology.access.loss_rate"), 0.01);
+    EXPECT_DOUBLE_EQ(config.GetDouble("topology.access.delay_ms"), 5.0); // default kept
+    EXPECT_EQ(config.GetString("workload.arrival"), "periodic");
+    EXPECT_EQ(config.GetInt("workload.answer_tokens.max"), 64);
+    EXPECT_TRUE(config.GetBool("output.messages_trace"));
+}
+
+TEST(ScenarioConfigTest, IntegralFloatIsAcceptedForIntegerKeys)
+{
+    ScenarioConfig config(ScenarioConfig::ParseDocument(R"({"topology": {"terminals": 8.0}})", "x"),
+                          "x");
+    EXPECT_EQ(config.GetInt("topology.terminals"), 8);
+    EXPECT_TRUE(config.Get("topology.terminals").is_number_integer());
+}
+
+/// A bad document, the dotted path its error must name, and text the message must contain.
+struct BadConfig
+{
+    std::string name;     //!< test name
+    std::string document; //!< JSON text
+    std::string path;     //!< expected ConfigError::GetPath()
+    std::string fragment; //!< expected part of the message
+};
+
+/// Print a BadConfig by name (gtest would dump its bytes, addresses included, into test names).
+void
+PrintTo(const BadConfig& bad, std::ostream* os)
+{
+    *os << bad.name;
+}
+
+class BadConfigTest : public ::testing::TestWithParam<BadConfig>
+{
+};
+
+TEST_P(BadConfigTest, IsRejectedWithPathAndReason)
+{
+    const BadConfig& bad = GetParam();
+    ConfigError error = ExpectConfigError(bad.document);
+    EXPECT_EQ(error.GetPath(), bad.path) << error.what();
+    EXPECT_NE(std::string(error.what()).find(bad.fragment), std::string::npos) << error.what();
+    EXPECT_EQ(error.GetSource(), "test.json");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    ScenarioConfigTest,
+    BadConfigTest,
+    ::testing::Values(BadConfig{"MisspeltTopLevelKey",
+                                R"({"topolgy": {}})",
+                                "topolgy",
+                                "unknown key; did you mean 'topology'?"},
+                      BadConfig{"MisspeltNestedKey",
+                                R"({"topology": {"acess": {"rate_mbps": 10}}})",
+                                "topology.acess",
+                                "did you mean 'topology.access'?"},
+                      BadConfig{"KeyUnderWrongParent",
+                                R"({"workload": {"delay_ms": 5}})",
+                                "workload.delay_ms",
+                                "did you mean 'topology.access.delay_ms'?"},
+                      BadConfig{"UnrelatedKeyListsValidKeys",
+                                R"({"cloud": {"zzzzzzzzzzzz": 1}})",
+                                "cloud.zzzzzzzzzzzz",
+                                "valid keys here: token_interval_ms"},
+                      BadConfig{"StringForInteger",
+                                R"({"topology": {"terminals": "four"}})",
+                                "topology.terminals",
+                                "expected an integer, got string \"four\" (allowed: [1, 10000])"},
+                      BadConfig{"FractionForInteger",
+                                R"({"topology": {"terminals": 2.5}})",
+                                "topology.terminals",
+                                "expected an integer"},
+                      BadConfig{"IntegerBelowRange",
+                                R"({"topology": {"terminals": 0}})",
+                                "topology.terminals",
+                                "value 0 is out of range [1, 10000]"},
+                      BadConfig{"ExclusiveMinimum",
+                                R"({"topology": {"access": {"rate_mbps": 0}}})",
+                                "topology.access.rate_mbps",
+                                "out of range (0, 1000000]"},
+                      BadConfig{"NumberAboveRange",
+                                R"({"topology": {"backhaul": {"loss_rate": 0.9}}})",
+                                "topology.backhaul.loss_rate",
+                                "out of range [0, 0.5]"},
+                      BadConfig{"NegativeDuration",
+                                R"({"simulation": {"drain_s": -1}})",
+                                "simulation.drain_s",
+                                "out of range [0, 1000000]"},
+                      BadConfig{"NullForNumber",
+                                R"({"cloud": {"token_interval_ms": null}})",
+                                "cloud.token_interval_ms",
+                                "expected a number, got null"},
+                      BadConfig{"UnknownEnumValue",
+                                R"({"mode": "cloud-only-typo"})",
+                                "mode",
+                                "expected one of network-only"},
+                      BadConfig{"UnknownTcpVariant",
+                                R"({"transport": {"tcp_variant": "TcpReno"}})",
+                                "transport.tcp_variant",
+                                "expected one of TcpCubic|TcpNewReno"},
+                      BadConfig{"StringForBoolean",
+                                R"({"output": {"messages_trace": "yes"}})",
+                                "output.messages_trace",
+                                "expected a boolean"},
+                      BadConfig{"NumberForObject",
+                                R"({"topology": 5})",
+                                "topology",
+                                "expected an object, got integer"},
+                      BadConfig{"MinAboveMax",
+                                R"({"workload": {"prompt_tokens": {"min": 100, "max": 10}}})",
+                                "workload.prompt_tokens.min",
+                                "min 100 is larger than max 10"}),
+    [](const ::testing::TestParamInfo<BadConfig>& info)
+    {
+        return info.param.name;
+    });
+
+TEST(ScenarioConfigTest, SyntaxErrorNamesLineAndColumn)
+{
+    try
+    {
+        ScenarioConfig::ParseDocument("{\n  \"topology\": {\"terminals\": 4,}\n}", "broken.json");
+        FAIL() << "no error";
+    }
+    catch (const ConfigError& error)
+    {
+        std::string what = error.what();
+        EXPECT_EQ(error.GetSource(), "broken.json");
+        EXPECT_NE(what.find("invalid JSON at line 2, column 31"), std::string::npos) << what;
+    }
+}
+
+TEST(ScenarioConfigTest, DocumentMustBeAnObject)
+{
+    EXPECT_THROW(ScenarioConfig::ParseDocument("[1, 2]", "array.json"), ConfigError);
+}
+
+TEST(ScenarioConfigTest, MissingFileIsNamed)
+{
+    try
+    {
+        ScenarioConfig::ReadDocument("/nonexistent/scenario.json");
+        FAIL() << "no error";
+    }
+    catch (const ConfigError& error)
+    {
+        EXPECT_EQ(error.GetSource(), "/nonexistent/scenario.json");
+        EXPECT_NE(std::string(error.what()).find("cannot open config file"), std::string::npos);
+    }
+}
+
+TEST(ScenarioConfigTest, OverridesSetTypedValues)
+{
+    ConfigJson document = ConfigJson::object();
+    ScenarioConfig::ApplyOverride(document, "topology.terminals=8");
+    ScenarioConfig::ApplyOverride(document, "topology.access.rate_mbps=12.5");
+    ScenarioConfig::ApplyOverride(document, "output.dir=some dir/with space");
+    ScenarioConfig::ApplyOverride(document, "workload.arrival=\"periodic\"");
+    ScenarioConfig::ApplyOverride(document, "output.messages_trace=true");
+    ScenarioConfig::ApplyOverride(document, R"(workload.answer_tokens={"min": 2, "max": 3})");
+    ScenarioConfig config(document, "overrides");
+    EXPECT_EQ(config.GetInt("topology.terminals"), 8);
+    EXPECT_DOUBLE_EQ(config.GetDouble("topology.access.rate_mbps"), 12.5);
+    EXPECT_EQ(config.GetString("output.dir"), "some dir/with space");
+    EXPECT_EQ(config.GetString("workload.arrival"), "periodic");
+    EXPECT_TRUE(config.GetBool("output.messages_trace"));
+    EXPECT_EQ(config.GetInt("workload.answer_tokens.max"), 3);
+}
+
+TEST(ScenarioConfigTest, LaterOverrideWins)
+{
+    ConfigJson document = ScenarioConfig::ParseDocument(R"({"topology": {"terminals": 2}})", "f");
+    ScenarioConfig::ApplyOverride(document, "topology.terminals=3");
+    ScenarioConfig::ApplyOverride(document, "topology.terminals=5");
+    EXPECT_EQ(ScenarioConfig(document, "f").GetInt("topology.terminals"), 5);
+}
+
+TEST(ScenarioConfigTest, BadOverridesNameTheOption)
+{
+    ConfigJson document = ConfigJson::object();
+    auto messageOf = [&document](const std::string& assignment)
+    {
+        try
+        {
+            ScenarioConfig::ApplyOverride(document, assignment);
+        }
+        catch (const ConfigError& error)
+        {
+            EXPECT_EQ(error.GetSource(), "--set " + assignment);
+            return std::string(error.what());
+        }
+        ADD_FAILURE() << "no error for " << assignment;
+        return std::string();
+    };
+    EXPECT_NE(messageOf("topology.termnals=3").find("did you mean 'topology.terminals'?"),
+              std::string::npos);
+    EXPECT_NE(messageOf("topology.terminals=abc").find("cannot parse 'abc' as integer"),
+              std::string::npos);
+    EXPECT_NE(messageOf("topology.terminals=0").find("out of range [1, 10000]"), std::string::npos);
+    EXPECT_NE(messageOf("topology.terminals").find("expected dotted.key=value"), std::string::npos);
+}
+
+TEST(ScenarioConfigTest, ExampleScenariosAreValid)
+{
+    std::size_t checked = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(SourcePath("examples/scenarios")))
+    {
+        SCOPED_TRACE(entry.path().string());
+        EXPECT_NO_THROW(ScenarioConfig(ScenarioConfig::ReadDocument(entry.path().string()),
+                                       entry.path().string()));
+        ++checked;
+    }
+    EXPECT_GT(checked, 0u);
+}
+
+TEST(ScenarioConfigTest, ReferenceDocumentMatchesSchema)
+{
+    std::ostringstream generated;
+    WriteScenarioReference(generated);
+    EXPECT_EQ(ReadFile(SourcePath("doc/config-reference.rst")), generated.str())
+        << "doc/config-reference.rst is stale: regenerate it with "
+           "build/bin/ce-lslm-sim --config-reference > doc/config-reference.rst";
+}
