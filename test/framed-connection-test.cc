@@ -517,12 +517,12 @@ TEST_F(FramedConnectionTest, ConnectingToAClosedPortReportsConnectFailed)
 
 TEST(FramedConnectionNamesTest, CloseReasonNames)
 {
-    EXPECT_EQ(FramedConnection::CloseReasonName(FramedConnection::PEER_CLOSED), "PEER_CLOSED");
-    EXPECT_EQ(FramedConnection::CloseReasonName(FramedConnection::ERROR), "ERROR");
+    EXPECT_EQ(FramedConnection::CloseReasonName(FramedConnection::PEER_CLOSED), "peer-closed");
+    EXPECT_EQ(FramedConnection::CloseReasonName(FramedConnection::ERROR), "error");
     EXPECT_EQ(FramedConnection::CloseReasonName(FramedConnection::CONNECT_FAILED),
-              "CONNECT_FAILED");
-    EXPECT_EQ(FramedConnection::CloseReasonName(FramedConnection::FRAMING_ERROR), "FRAMING_ERROR");
-    EXPECT_EQ(FramedConnection::CloseReasonName(FramedConnection::LOCAL_CLOSE), "LOCAL_CLOSE");
+              "connect-failed");
+    EXPECT_EQ(FramedConnection::CloseReasonName(FramedConnection::FRAMING_ERROR), "framing-error");
+    EXPECT_EQ(FramedConnection::CloseReasonName(FramedConnection::LOCAL_CLOSE), "local-close");
 }
 
 } // namespace

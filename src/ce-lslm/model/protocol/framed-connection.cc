@@ -76,17 +76,17 @@ FramedConnection::CloseReasonName(CloseReason reason)
     switch (reason)
     {
         case PEER_CLOSED:
-            return "PEER_CLOSED";
+            return "peer-closed";
         case ERROR:
-            return "ERROR";
+            return "error";
         case CONNECT_FAILED:
-            return "CONNECT_FAILED";
+            return "connect-failed";
         case FRAMING_ERROR:
-            return "FRAMING_ERROR";
+            return "framing-error";
         case LOCAL_CLOSE:
-            return "LOCAL_CLOSE";
+            return "local-close";
     }
-    return "UNKNOWN";
+    return "unknown";
 }
 
 void

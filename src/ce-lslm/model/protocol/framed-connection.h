@@ -90,7 +90,7 @@ class FramedConnection : public Object
 
     /**
      * \param reason a close reason
-     * \return its name, e.g. "PEER_CLOSED"
+     * \return its name as used in failure reasons and logs, e.g. "peer-closed"
      */
     static std::string CloseReasonName(CloseReason reason);
 

@@ -1,0 +1,65 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#ifndef CE_LSLM_ERROR_HEADER_H
+#define CE_LSLM_ERROR_HEADER_H
+
+#include "ns3/header.h"
+
+#include <cstdint>
+#include <string>
+
+namespace ns3
+{
+
+/**
+ * \ingroup ce-lslm
+ * \brief Body header of an ERROR message: why a request failed. No payload follows.
+ *
+ * Wire layout (2 bytes, network byte order): error code (u16).
+ */
+class ErrorHeader : public Header
+{
+  public:
+    /// Why a request failed.
+    enum Code : uint16_t
+    {
+        UPSTREAM_UNAVAILABLE = 1, //!< the node that should serve the request is not reachable
+        MALFORMED_REQUEST = 2     //!< the request could not be decoded
+    };
+
+    static constexpr uint32_t SERIALIZED_SIZE = 2; //!< bytes on the wire
+
+    ErrorHeader();
+
+    /// \param code why the request failed
+    explicit ErrorHeader(Code code);
+
+    /**
+     * \brief Get the type ID.
+     * \return the object TypeId
+     */
+    static TypeId GetTypeId();
+    TypeId GetInstanceTypeId() const override;
+    uint32_t GetSerializedSize() const override;
+    void Serialize(Buffer::Iterator start) const override;
+    uint32_t Deserialize(Buffer::Iterator start) override;
+    void Print(std::ostream& os) const override;
+
+    /// \return the error code as read (may be unknown to this version)
+    uint16_t GetCode() const;
+
+    /**
+     * \param code an error code
+     * \return its name as used in requests.csv's failure_reason ("upstream-unavailable", ...)
+     */
+    static std::string CodeName(uint16_t code);
+
+  private:
+    uint16_t m_code; //!< error code
+};
+
+} // namespace ns3
+
+#endif // CE_LSLM_ERROR_HEADER_H

@@ -1,0 +1,114 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#include "message-header.h"
+
+namespace ns3
+{
+
+NS_OBJECT_ENSURE_REGISTERED(MessageHeader);
+
+MessageHeader::MessageHeader()
+    : m_version(VERSION)
+    , m_type(0)
+    , m_requestId(0)
+{
+}
+
+MessageHeader::MessageHeader(Type type, uint64_t requestId)
+    : m_version(VERSION)
+    , m_type(type)
+    , m_requestId(requestId)
+{
+}
+
+TypeId
+MessageHeader::GetTypeId()
+{
+    static TypeId tid = TypeId("ns3::MessageHeader")
+                            .SetParent<Header>()
+                            .SetGroupName("CeLslm")
+                            .AddConstructor<MessageHeader>();
+    return tid;
+}
+
+TypeId
+MessageHeader::GetInstanceTypeId() const
+{
+    return GetTypeId();
+}
+
+uint32_t
+MessageHeader::GetSerializedSize() const
+{
+    return SERIALIZED_SIZE;
+}
+
+void
+MessageHeader::Serialize(Buffer::Iterator start) const
+{
+    start.WriteU8(m_version);
+    start.WriteU8(m_type);
+    start.WriteHtonU16(0);
+    start.WriteHtonU64(m_requestId);
+}
+
+uint32_t
+MessageHeader::Deserialize(Buffer::Iterator start)
+{
+    m_version = start.ReadU8();
+    m_type = start.ReadU8();
+    start.ReadNtohU16();
+    m_requestId = start.ReadNtohU64();
+    return SERIALIZED_SIZE;
+}
+
+void
+MessageHeader::Print(std::ostream& os) const
+{
+    os << "version=" << static_cast<uint32_t>(m_version) << " type=" << TypeName(m_type)
+       << " request=" << m_requestId;
+}
+
+uint8_t
+MessageHeader::GetVersion() const
+{
+    return m_version;
+}
+
+MessageHeader::Type
+MessageHeader::GetType() const
+{
+    return static_cast<Type>(m_type);
+}
+
+uint64_t
+MessageHeader::GetRequestId() const
+{
+    return m_requestId;
+}
+
+bool
+MessageHeader::IsKnownType(uint8_t type)
+{
+    return type == REQUEST || type == TOKEN || type == ERROR;
+}
+
+std::string
+MessageHeader::TypeName(uint8_t type)
+{
+    switch (type)
+    {
+        case REQUEST:
+            return "request";
+        case TOKEN:
+            return "token";
+        case ERROR:
+            return "error";
+        default:
+            return "unknown";
+    }
+}
+
+} // namespace ns3

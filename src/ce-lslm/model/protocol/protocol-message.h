@@ -1,0 +1,83 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#ifndef CE_LSLM_PROTOCOL_MESSAGE_H
+#define CE_LSLM_PROTOCOL_MESSAGE_H
+
+#include "error-header.h"
+#include "message-header.h"
+#include "request-header.h"
+#include "token-header.h"
+
+#include "ns3/packet.h"
+
+#include <string>
+
+namespace ns3
+{
+
+/**
+ * \ingroup ce-lslm
+ * \brief A decoded ce-lslm protocol message: the common header, the body header of its type
+ * and the size of the payload that follows them.
+ *
+ * Messages are built by the Make*Message functions and travel as frames of a FramedConnection;
+ * their sizes on the wire are the real serialized sizes of these headers plus the payload.
+ */
+struct ProtocolMessage
+{
+    /**
+     * TracedCallback signature for a message sent or received by an application.
+     * \param header the message's common header (type and request id)
+     * \param frameBytes bytes the message occupies in the TCP stream, frame header included
+     */
+    typedef void (*TracedCallback)(const MessageHeader& header, uint32_t frameBytes);
+
+    MessageHeader header;     //!< common header
+    RequestHeader request;    //!< body, when header.GetType() == MessageHeader::REQUEST
+    TokenHeader token;        //!< body, when header.GetType() == MessageHeader::TOKEN
+    ErrorHeader error;        //!< body, when header.GetType() == MessageHeader::ERROR
+    uint32_t payloadBytes{0}; //!< bytes after the headers
+};
+
+/**
+ * \param requestId request id
+ * \param promptTokens prompt length, in tokens
+ * \param answerTokens requested answer length, in tokens
+ * \param payloadBytes size of the prompt text carried, in bytes
+ * \return a REQUEST message
+ */
+Ptr<Packet> MakeRequestMessage(uint64_t requestId,
+                               uint32_t promptTokens,
+                               uint32_t answerTokens,
+                               uint32_t payloadBytes);
+
+/**
+ * \param requestId request id
+ * \param index 0-based position of the token in the answer
+ * \param last whether the token ends the answer
+ * \param payloadBytes size of the token text, in bytes
+ * \return a TOKEN message
+ */
+Ptr<Packet> MakeTokenMessage(uint64_t requestId, uint32_t index, bool last, uint32_t payloadBytes);
+
+/**
+ * \param requestId request id
+ * \param code why the request failed
+ * \return an ERROR message
+ */
+Ptr<Packet> MakeErrorMessage(uint64_t requestId, ErrorHeader::Code code);
+
+/**
+ * \brief Decode a message received from a peer, checking every size and field first.
+ * \param message the frame payload
+ * \param out receives the decoded headers
+ * \param error receives, on failure, what is wrong and at which byte offset of the message
+ * \return whether the message is well formed
+ */
+bool DecodeMessage(Ptr<const Packet> message, ProtocolMessage& out, std::string& error);
+
+} // namespace ns3
+
+#endif // CE_LSLM_PROTOCOL_MESSAGE_H

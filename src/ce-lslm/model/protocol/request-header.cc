@@ -1,0 +1,79 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#include "request-header.h"
+
+namespace ns3
+{
+
+NS_OBJECT_ENSURE_REGISTERED(RequestHeader);
+
+RequestHeader::RequestHeader()
+    : m_promptTokens(0)
+    , m_answerTokens(0)
+{
+}
+
+RequestHeader::RequestHeader(uint32_t promptTokens, uint32_t answerTokens)
+    : m_promptTokens(promptTokens)
+    , m_answerTokens(answerTokens)
+{
+}
+
+TypeId
+RequestHeader::GetTypeId()
+{
+    static TypeId tid = TypeId("ns3::RequestHeader")
+                            .SetParent<Header>()
+                            .SetGroupName("CeLslm")
+                            .AddConstructor<RequestHeader>();
+    return tid;
+}
+
+TypeId
+RequestHeader::GetInstanceTypeId() const
+{
+    return GetTypeId();
+}
+
+uint32_t
+RequestHeader::GetSerializedSize() const
+{
+    return SERIALIZED_SIZE;
+}
+
+void
+RequestHeader::Serialize(Buffer::Iterator start) const
+{
+    start.WriteHtonU32(m_promptTokens);
+    start.WriteHtonU32(m_answerTokens);
+}
+
+uint32_t
+RequestHeader::Deserialize(Buffer::Iterator start)
+{
+    m_promptTokens = start.ReadNtohU32();
+    m_answerTokens = start.ReadNtohU32();
+    return SERIALIZED_SIZE;
+}
+
+void
+RequestHeader::Print(std::ostream& os) const
+{
+    os << "prompt_tokens=" << m_promptTokens << " answer_tokens=" << m_answerTokens;
+}
+
+uint32_t
+RequestHeader::GetPromptTokens() const
+{
+    return m_promptTokens;
+}
+
+uint32_t
+RequestHeader::GetAnswerTokens() const
+{
+    return m_answerTokens;
+}
+
+} // namespace ns3
