@@ -1,0 +1,217 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+// ce-lslm-sim: runs one ce-lslm scenario and writes summary.json and requests.csv.
+//
+// Exit codes: 0 success, 1 runtime error (e.g. an output file cannot be written),
+// 2 bad command line or configuration.
+
+#include "ns3/results-writer.h"
+#include "ns3/scenario-config.h"
+#include "ns3/scenario-runner.h"
+#include "ns3/scenario-schema.h"
+#include "ns3/scenario-summary.h"
+
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace po = boost::program_options;
+using namespace ns3;
+
+namespace
+{
+
+constexpr int kExitRuntimeError = 1;
+constexpr int kExitUsageError = 2;
+
+/// What the command line asked for.
+struct Options
+{
+    std::optional<std::string> configFile; //!< --config
+    std::vector<std::string> overrides;    //!< --set, in order
+    std::optional<std::string> outDir;     //!< --out
+    std::optional<std::string> run;        //!< --run
+    std::optional<std::string> seed;       //!< --seed
+    bool printConfig{false};               //!< --print-config
+    bool reference{false};                 //!< --config-reference
+    bool quiet{false};                     //!< --quiet
+    bool help{false};                      //!< --help
+};
+
+po::options_description
+Describe()
+{
+    po::options_description options(
+        "Usage: ce-lslm-sim [options]\n\n"
+        "Runs one ce-lslm scenario (the embedded default scenario when no --config is given)\n"
+        "and writes summary.json and requests.csv to the output directory.\n\n"
+        "Options");
+    options.add_options()("help,h", "print this help and exit")(
+        "config,c",
+        po::value<std::string>()->value_name("FILE"),
+        "scenario file (JSON); keys are listed by --config-reference")(
+        "set,s",
+        po::value<std::vector<std::string>>()->value_name("KEY=VALUE")->composing(),
+        "override one configuration key, e.g. --set topology.terminals=8 (repeatable; "
+        "applied after --config, in order)")("out,o",
+                                             po::value<std::string>()->value_name("DIR"),
+                                             "output directory (overrides output.dir)")(
+        "run",
+        po::value<std::string>()->value_name("N"),
+        "ns-3 RngRun: the replica number (overrides simulation.run)")(
+        "seed",
+        po::value<std::string>()->value_name("N"),
+        "ns-3 RngSeed (overrides simulation.seed)")(
+        "print-config",
+        "print the fully resolved configuration (defaults filled in) and exit")(
+        "config-reference",
+        "print the reference of every configuration key (reStructuredText) and exit")(
+        "quiet,q",
+        "do not print the summary table");
+    return options;
+}
+
+Options
+ParseCommandLine(int argc, char** argv, const po::options_description& description)
+{
+    po::variables_map values;
+    // No positional arguments: a stray word is an error, not silently ignored.
+    po::store(po::command_line_parser(argc, argv)
+                  .options(description)
+                  .positional(po::positional_options_description())
+                  .run(),
+              values);
+    po::notify(values);
+    Options options;
+    auto optional = [&values](const char* name) -> std::optional<std::string>
+    {
+        return values.count(name) ? std::optional(values[name].as<std::string>()) : std::nullopt;
+    };
+    options.configFile = optional("config");
+    options.outDir = optional("out");
+    options.run = optional("run");
+    options.seed = optional("seed");
+    if (values.count("set"))
+    {
+        options.overrides = values["set"].as<std::vector<std::string>>();
+    }
+    options.printConfig = values.count("print-config") > 0;
+    options.reference = values.count("config-reference") > 0;
+    options.quiet = values.count("quiet") > 0;
+    options.help = values.count("help") > 0;
+    return options;
+}
+
+/// The scenario: file (or default), then --set overrides, then --run/--seed/--out.
+ScenarioConfig
+ResolveConfig(const Options& options)
+{
+    ConfigJson document = options.configFile ? ScenarioConfig::ReadDocument(*options.configFile)
+                                             : ConfigJson::object();
+    for (const auto& assignment : options.overrides)
+    {
+        ScenarioConfig::ApplyOverride(document, assignment);
+    }
+    if (options.run)
+    {
+        ScenarioConfig::SetText(document, "simulation.run", *options.run, "--run");
+    }
+    if (options.seed)
+    {
+        ScenarioConfig::SetText(document, "simulation.seed", *options.seed, "--seed");
+    }
+    if (options.outDir)
+    {
+        ScenarioConfig::SetText(document, "output.dir", *options.outDir, "--out");
+    }
+    return ScenarioConfig(document, options.configFile.value_or("default scenario"));
+}
+
+/// Run the scenario and write its outputs.
+void
+RunScenario(const ScenarioConfig& config, bool quiet)
+{
+    auto wallStart = std::chrono::steady_clock::now();
+    ResultsWriter writer(config.GetString("output.dir"));
+    std::ofstream messages;
+    if (config.GetBool("output.messages_trace"))
+    {
+        messages = writer.OpenFile("messages.csv");
+    }
+    ScenarioResults results = ScenarioRunner(config).Run(messages.is_open() ? &messages : nullptr);
+    if (messages.is_open())
+    {
+        ResultsWriter::CloseChecked(messages, writer.GetPath("messages.csv"));
+    }
+    ConfigJson summary = BuildScenarioSummary(results);
+    writer.WriteSummary(summary);
+    writer.WriteRequests(results);
+    if (!quiet)
+    {
+        ResultsWriter::PrintSummaryTable(std::cout, summary);
+        double wall =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
+        std::printf("outputs     %s, %s (wall time %.2f s)\n",
+                    writer.GetPath("summary.json").c_str(),
+                    writer.GetPath("requests.csv").c_str(),
+                    wall);
+    }
+}
+
+int
+Main(int argc, char** argv)
+{
+    po::options_description description = Describe();
+    Options options = ParseCommandLine(argc, argv, description);
+    if (options.help)
+    {
+        std::cout << description << "\nExit status: 0 success, 1 runtime error, "
+                  << "2 bad command line or configuration.\n";
+        return 0;
+    }
+    if (options.reference)
+    {
+        WriteScenarioReference(std::cout);
+        return 0;
+    }
+    ScenarioConfig config = ResolveConfig(options);
+    if (options.printConfig)
+    {
+        std::cout << config.GetJson().dump(2) << '\n';
+        return 0;
+    }
+    RunScenario(config, options.quiet);
+    return 0;
+}
+
+} // namespace
+
+int
+main(int argc, char** argv)
+{
+    try
+    {
+        return Main(argc, argv);
+    }
+    catch (const ConfigError& error)
+    {
+        std::cerr << "ce-lslm-sim: error: " << error.what() << '\n';
+        return kExitUsageError;
+    }
+    catch (const po::error& error)
+    {
+        std::cerr << "ce-lslm-sim: error: " << error.what() << " (see --help)\n";
+        return kExitUsageError;
+    }
+    catch (const std::exception& error)
+    {
+        std::cerr << "ce-lslm-sim: error: " << error.what() << '\n';
+        return kExitRuntimeError;
+    }
+}

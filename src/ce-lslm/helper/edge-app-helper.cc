@@ -1,0 +1,19 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#include "edge-app-helper.h"
+
+#include "ns3/uinteger.h"
+
+namespace ns3
+{
+
+EdgeAppHelper::EdgeAppHelper(uint16_t port, const Address& cloud)
+    : CeAppHelper("ns3::EdgeApp")
+{
+    SetAttribute("Port", UintegerValue(port));
+    SetAttribute("Cloud", AddressValue(cloud));
+}
+
+} // namespace ns3

@@ -1,0 +1,179 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#include "edge-cloud-topology-helper.h"
+
+#include "ns3/double.h"
+#include "ns3/error-model.h"
+#include "ns3/internet-stack-helper.h"
+#include "ns3/ipv4-address-helper.h"
+#include "ns3/point-to-point-helper.h"
+#include "ns3/pointer.h"
+#include "ns3/queue-size.h"
+#include "ns3/string.h"
+
+namespace ns3
+{
+
+namespace
+{
+
+constexpr uint32_t kMaxLinksPerClass = 16384; //!< /30 subnets in a /16
+
+} // namespace
+
+EdgeCloudTopologyHelper::EdgeCloudTopologyHelper()
+{
+    m_backhaul.rate = DataRate("1Gbps");
+    m_backhaul.delay = MilliSeconds(10);
+}
+
+void
+EdgeCloudTopologyHelper::SetAccessLink(const PointToPointLinkParameters& parameters)
+{
+    m_access = parameters;
+}
+
+void
+EdgeCloudTopologyHelper::SetBackhaulLink(const PointToPointLinkParameters& parameters)
+{
+    m_backhaul = parameters;
+}
+
+NetDeviceContainer
+EdgeCloudTopologyHelper::Connect(Ptr<Node> a,
+                                 Ptr<Node> b,
+                                 const PointToPointLinkParameters& parameters)
+{
+    PointToPointHelper p2p;
+    p2p.SetDeviceAttribute("DataRate", DataRateValue(parameters.rate));
+    p2p.SetChannelAttribute("Delay", TimeValue(parameters.delay));
+    p2p.SetQueue("ns3::DropTailQueue<Packet>",
+                 "MaxSize",
+                 QueueSizeValue(QueueSize(QueueSizeUnit::PACKETS, parameters.queuePackets)));
+    NetDeviceContainer devices = p2p.Install(a, b);
+    if (parameters.lossRate > 0)
+    {
+        for (uint32_t i = 0; i < devices.GetN(); ++i)
+        {
+            Ptr<RateErrorModel> loss = CreateObject<RateErrorModel>();
+            loss->SetUnit(RateErrorModel::ERROR_UNIT_PACKET);
+            loss->SetRate(parameters.lossRate);
+            devices.Get(i)->SetAttribute("ReceiveErrorModel", PointerValue(loss));
+        }
+    }
+    return devices;
+}
+
+void
+EdgeCloudTopologyHelper::Install(uint32_t terminals, uint32_t edges)
+{
+    NS_ABORT_MSG_IF(terminals == 0 || terminals > kMaxLinksPerClass,
+                    "EdgeCloudTopologyHelper: terminals must be in [1, " << kMaxLinksPerClass
+                                                                         << "]");
+    NS_ABORT_MSG_IF(edges == 0 || edges > kMaxLinksPerClass,
+                    "EdgeCloudTopologyHelper: edges must be in [1, " << kMaxLinksPerClass << "]");
+    m_terminals.Create(terminals);
+    m_edges.Create(edges);
+    m_cloud.Create(1);
+    InternetStackHelper internet;
+    internet.Install(m_cloud);
+    internet.Install(m_edges);
+    internet.Install(m_terminals);
+
+    Ipv4AddressHelper backhaulAddresses("10.2.0.0", "255.255.255.252");
+    for (uint32_t e = 0; e < edges; ++e)
+    {
+        m_backhaulDevices.push_back(Connect(m_edges.Get(e), m_cloud.Get(0), m_backhaul));
+        m_cloudAddresses.push_back(
+            backhaulAddresses.Assign(m_backhaulDevices.back()).GetAddress(1));
+        backhaulAddresses.NewNetwork();
+    }
+    Ipv4AddressHelper accessAddresses("10.1.0.0", "255.255.255.252");
+    for (uint32_t t = 0; t < terminals; ++t)
+    {
+        m_accessDevices.push_back(
+            Connect(m_terminals.Get(t), m_edges.Get(GetEdgeIndex(t)), m_access));
+        m_edgeAddresses.push_back(accessAddresses.Assign(m_accessDevices.back()).GetAddress(1));
+        accessAddresses.NewNetwork();
+    }
+}
+
+NodeContainer
+EdgeCloudTopologyHelper::GetTerminals() const
+{
+    return m_terminals;
+}
+
+NodeContainer
+EdgeCloudTopologyHelper::GetEdges() const
+{
+    return m_edges;
+}
+
+Ptr<Node>
+EdgeCloudTopologyHelper::GetCloud() const
+{
+    return m_cloud.Get(0);
+}
+
+uint32_t
+EdgeCloudTopologyHelper::GetEdgeIndex(uint32_t terminal) const
+{
+    return terminal % m_edges.GetN();
+}
+
+Ipv4Address
+EdgeCloudTopologyHelper::GetEdgeAddress(uint32_t terminal) const
+{
+    return m_edgeAddresses.at(terminal);
+}
+
+Ipv4Address
+EdgeCloudTopologyHelper::GetCloudAddress(uint32_t edge) const
+{
+    return m_cloudAddresses.at(edge);
+}
+
+NetDeviceContainer
+EdgeCloudTopologyHelper::GetAccessDevices(uint32_t terminal) const
+{
+    return m_accessDevices.at(terminal);
+}
+
+NetDeviceContainer
+EdgeCloudTopologyHelper::GetBackhaulDevices(uint32_t edge) const
+{
+    return m_backhaulDevices.at(edge);
+}
+
+int64_t
+EdgeCloudTopologyHelper::AssignStreams(int64_t stream)
+{
+    int64_t used = 0;
+    auto assignLinks = [&](const std::vector<NetDeviceContainer>& links)
+    {
+        for (const auto& devices : links)
+        {
+            for (uint32_t i = 0; i < devices.GetN(); ++i)
+            {
+                PointerValue model;
+                devices.Get(i)->GetAttribute("ReceiveErrorModel", model);
+                Ptr<RateErrorModel> loss = model.Get<RateErrorModel>();
+                if (loss)
+                {
+                    used += loss->AssignStreams(stream + used);
+                }
+            }
+        }
+    };
+    assignLinks(m_backhaulDevices);
+    assignLinks(m_accessDevices);
+    InternetStackHelper internet;
+    NodeContainer all(m_cloud, m_edges, m_terminals);
+    used += internet.AssignStreams(all, stream + used);
+    return used;
+}
+
+} // namespace ns3

@@ -1,0 +1,215 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#ifndef CE_LSLM_REQUEST_STATS_COLLECTOR_H
+#define CE_LSLM_REQUEST_STATS_COLLECTOR_H
+
+#include "ns3/cloud-app.h"
+#include "ns3/edge-app.h"
+#include "ns3/net-device.h"
+#include "ns3/nstime.h"
+#include "ns3/terminal-app.h"
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * \ingroup ce-lslm
+ * \brief What happened to one request: one row of requests.csv.
+ */
+struct RequestRecord
+{
+    /// How a request ended.
+    enum Outcome
+    {
+        PENDING,   //!< still running
+        COMPLETED, //!< the last token arrived
+        FAILED     //!< ended without its answer (see failureReason)
+    };
+
+    uint64_t id{0};                 //!< request id (terminal id << 32 | sequence)
+    uint32_t terminal{0};           //!< terminal index
+    uint32_t edge{0};               //!< index of the edge serving the terminal
+    uint32_t promptTokens{0};       //!< prompt length, in tokens
+    uint32_t answerTokens{0};       //!< answer length asked for, in tokens
+    uint32_t tokensReceived{0};     //!< answer tokens that reached the terminal
+    Time issued;                    //!< when the terminal issued it
+    std::optional<Time> firstToken; //!< when the first token arrived
+    std::optional<Time> lastToken;  //!< when the latest token arrived
+    std::optional<Time> ended;      //!< when it completed or failed
+    Outcome outcome{PENDING};       //!< how it ended
+    std::string failureReason;      //!< why it failed ("" unless FAILED)
+    uint64_t uplinkBytes{0};        //!< bytes the terminal sent for it (frames)
+    uint64_t downlinkBytes{0};      //!< bytes the edge sent to the terminal for it (frames)
+    uint64_t backhaulBytes{0};      //!< bytes sent between edge and cloud for it, both ways
+
+    /// \return time to first token, if a token arrived
+    std::optional<Time> GetTtft() const;
+    /// \return mean time per output token after the first, if completed with >= 2 tokens
+    std::optional<Time> GetTpot() const;
+    /// \return end-to-end latency, if completed
+    std::optional<Time> GetE2e() const;
+    /**
+     * \param outcome an outcome
+     * \return its name in requests.csv ("completed", "failed", "pending")
+     */
+    static std::string OutcomeName(Outcome outcome);
+};
+
+/**
+ * \ingroup ce-lslm
+ * \brief Byte and packet counts of one class of links.
+ */
+struct LinkCounters
+{
+    uint64_t appBytesSent{0};     //!< protocol frames handed to TCP by the senders
+    uint64_t appBytesReceived{0}; //!< protocol frames delivered to the receivers
+    uint64_t wireBytes{0};        //!< bytes transmitted by the link devices (IP, TCP, PPP)
+    uint64_t wirePackets{0};      //!< packets transmitted by the link devices
+    uint64_t droppedPackets{0};   //!< packets lost on reception or dropped by a full queue
+};
+
+/**
+ * \ingroup ce-lslm
+ * \brief Collects per-request records and per-link counters from the applications' and
+ * devices' trace sources.
+ *
+ * Every request seen by a terminal gets one record; Finish() turns the ones still running
+ * into failures ("unfinished"), so arrived = completed + failed always holds. Optionally it
+ * also writes one CSV row per protocol message (messages.csv).
+ */
+class RequestStatsCollector
+{
+  public:
+    /// Classes of links whose bytes are counted separately.
+    enum Link
+    {
+        UPLINK = 0,   //!< terminal -> edge
+        DOWNLINK = 1, //!< edge -> terminal
+        BACKHAUL = 2  //!< edge <-> cloud, both directions
+    };
+
+    /// Number of link classes.
+    static constexpr std::size_t LINK_COUNT = 3;
+
+    /**
+     * \param link a link class
+     * \return its name ("uplink", "downlink", "backhaul")
+     */
+    static std::string LinkName(Link link);
+
+    /**
+     * \param out where to write messages.csv rows (header written now); nullptr disables
+     */
+    void EnableMessageTrace(std::ostream* out);
+
+    /**
+     * \param app a terminal application
+     * \param terminal its index (its TerminalId)
+     * \param edge index of the edge serving it
+     */
+    void AddTerminal(Ptr<TerminalApp> app, uint32_t terminal, uint32_t edge);
+    /**
+     * \param app an edge application
+     * \param edge its index
+     */
+    void AddEdge(Ptr<EdgeApp> app, uint32_t edge);
+    /// \param app the cloud application
+    void AddCloud(Ptr<CloudApp> app);
+    /**
+     * \param device a link device whose transmissions count towards \p link
+     * \param link the link class
+     */
+    void AddLinkDevice(Ptr<NetDevice> device, Link link);
+
+    /// End of simulation: requests still running fail as "unfinished" at Now().
+    void Finish();
+
+    /// \return the records, in the order the requests were issued
+    const std::vector<RequestRecord>& GetRecords() const;
+    /**
+     * \param link a link class
+     * \return its counters
+     */
+    const LinkCounters& GetLinkCounters(Link link) const;
+    /// \return the number of malformed or unexpected messages reported by any application
+    uint64_t GetProtocolErrors() const;
+
+  private:
+    /// Which node a message event happened at.
+    struct Endpoint
+    {
+        std::string role; //!< "terminal", "edge" or "cloud"
+        uint32_t index;   //!< node index within its role
+
+        // ns-3 compares the bound arguments of callbacks.
+        /// \param other another endpoint \return whether both are the same
+        bool operator==(const Endpoint& other) const
+        {
+            return role == other.role && index == other.index;
+        }
+
+        /// \param other another endpoint \return whether they differ
+        bool operator!=(const Endpoint& other) const
+        {
+            return !(*this == other);
+        }
+    };
+
+    /**
+     * \brief Connect a message trace source of \p app to OnMessage.
+     * \param app the application
+     * \param source trace source name
+     * \param at where the event happens
+     * \param link link class of the message
+     * \param sent true for a Tx source, false for an Rx source
+     * \param perRequest whether the bytes count towards the request's own bytes
+     */
+    void ConnectMessages(Ptr<Application> app,
+                         const std::string& source,
+                         const Endpoint& at,
+                         Link link,
+                         bool sent,
+                         bool perRequest);
+    /**
+     * \brief Count one protocol message.
+     */
+    void OnMessage(Endpoint at,
+                   Link link,
+                   bool sent,
+                   bool perRequest,
+                   const MessageHeader& header,
+                   uint32_t frameBytes);
+    /// Terminal issued a request.
+    void OnRequestSent(uint64_t id, uint32_t promptTokens, uint32_t answerTokens);
+    /// A token reached a terminal.
+    void OnToken(uint64_t id, uint32_t index);
+    /// A request completed.
+    void OnCompleted(uint64_t id);
+    /// A request failed.
+    void OnFailed(uint64_t id, const std::string& reason);
+    /// An application reported a protocol error.
+    void OnProtocolError(const std::string& what);
+    /// \return the record of \p id, or nullptr if the request is unknown
+    RequestRecord* Find(uint64_t id);
+
+    std::vector<RequestRecord> m_records;           //!< in issue order
+    std::map<uint64_t, std::size_t> m_index;        //!< request id -> position in m_records
+    std::map<uint32_t, uint32_t> m_edgeOfTerminal;  //!< terminal index -> edge index
+    std::array<LinkCounters, LINK_COUNT> m_links{}; //!< per link class
+    uint64_t m_protocolErrors{0};                   //!< malformed messages
+    std::ostream* m_messageTrace{nullptr};          //!< messages.csv, if enabled
+};
+
+} // namespace ns3
+
+#endif // CE_LSLM_REQUEST_STATS_COLLECTOR_H

@@ -1,0 +1,169 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#include "scenario-summary.h"
+
+#include <algorithm>
+#include <map>
+#include <numeric>
+
+namespace ns3
+{
+
+std::optional<SampleStatistics>
+SampleStatistics::Compute(std::vector<double> samples)
+{
+    if (samples.empty())
+    {
+        return std::nullopt;
+    }
+    std::sort(samples.begin(), samples.end());
+    SampleStatistics statistics;
+    statistics.count = samples.size();
+    statistics.mean = std::accumulate(samples.begin(), samples.end(), 0.0) / samples.size();
+    statistics.p50 = Quantile(samples, 0.50);
+    statistics.p95 = Quantile(samples, 0.95);
+    statistics.p99 = Quantile(samples, 0.99);
+    return statistics;
+}
+
+double
+SampleStatistics::Quantile(const std::vector<double>& sorted, double q)
+{
+    double position = q * (sorted.size() - 1);
+    auto below = static_cast<std::size_t>(position);
+    if (below + 1 >= sorted.size())
+    {
+        return sorted.back();
+    }
+    double fraction = position - below;
+    return sorted[below] + fraction * (sorted[below + 1] - sorted[below]);
+}
+
+namespace
+{
+
+/// {count, mean, p50, p95, p99} in ms of one latency metric of the completed requests.
+ConfigJson
+LatencyJson(const std::vector<RequestRecord>& requests,
+            std::optional<Time> (RequestRecord::*metric)() const)
+{
+    std::vector<double> samples;
+    for (const auto& request : requests)
+    {
+        if (std::optional<Time> value = (request.*metric)();
+            value && request.outcome == RequestRecord::COMPLETED)
+        {
+            samples.push_back(value->GetSeconds() * 1e3);
+        }
+    }
+    std::optional<SampleStatistics> statistics = SampleStatistics::Compute(samples);
+    ConfigJson json = ConfigJson::object();
+    json["count"] = samples.size();
+    json["mean"] = statistics ? ConfigJson(statistics->mean) : ConfigJson();
+    json["p50"] = statistics ? ConfigJson(statistics->p50) : ConfigJson();
+    json["p95"] = statistics ? ConfigJson(statistics->p95) : ConfigJson();
+    json["p99"] = statistics ? ConfigJson(statistics->p99) : ConfigJson();
+    return json;
+}
+
+ConfigJson
+RequestCountsJson(const std::vector<RequestRecord>& requests)
+{
+    std::size_t completed = 0;
+    std::map<std::string, std::size_t> reasons;
+    for (const auto& request : requests)
+    {
+        if (request.outcome == RequestRecord::COMPLETED)
+        {
+            ++completed;
+        }
+        else
+        {
+            ++reasons[request.failureReason];
+        }
+    }
+    ConfigJson json = ConfigJson::object();
+    json["arrived"] = requests.size();
+    json["completed"] = completed;
+    json["failed"] = requests.size() - completed;
+    json["failure_reasons"] = ConfigJson::object();
+    for (const auto& [reason, count] : reasons)
+    {
+        json["failure_reasons"][reason] = count;
+    }
+    return json;
+}
+
+ConfigJson
+ThroughputJson(const ScenarioResults& results)
+{
+    // Window: the arrival window, stretched to the last completion when the backlog drains
+    // later, so that an overloaded system reports its capacity, not the offered load.
+    Time window = results.arrivalWindowEnd;
+    std::size_t completed = 0;
+    uint64_t tokens = 0;
+    for (const auto& request : results.requests)
+    {
+        tokens += request.tokensReceived;
+        if (request.outcome == RequestRecord::COMPLETED)
+        {
+            ++completed;
+            window = std::max(window, *request.ended);
+        }
+    }
+    ConfigJson json = ConfigJson::object();
+    json["requests_per_s"] = completed / window.GetSeconds();
+    json["tokens_per_s"] = tokens / window.GetSeconds();
+    json["window_s"] = window.GetSeconds();
+    return json;
+}
+
+ConfigJson
+LinksJson(const ScenarioResults& results)
+{
+    ConfigJson json = ConfigJson::object();
+    for (std::size_t i = 0; i < results.links.size(); ++i)
+    {
+        const LinkCounters& link = results.links[i];
+        ConfigJson counters = ConfigJson::object();
+        counters["app_bytes_sent"] = link.appBytesSent;
+        counters["app_bytes_received"] = link.appBytesReceived;
+        counters["wire_bytes"] = link.wireBytes;
+        counters["wire_packets"] = link.wirePackets;
+        counters["dropped_packets"] = link.droppedPackets;
+        json[RequestStatsCollector::LinkName(static_cast<RequestStatsCollector::Link>(i))] =
+            counters;
+    }
+    return json;
+}
+
+} // namespace
+
+ConfigJson
+BuildScenarioSummary(const ScenarioResults& results)
+{
+    const auto& links = results.links;
+    ConfigJson summary = ConfigJson::object();
+    summary["mode"] = results.config.GetString("mode");
+    summary["requests"] = RequestCountsJson(results.requests);
+    summary["latency_ms"] = {{"ttft", LatencyJson(results.requests, &RequestRecord::GetTtft)},
+                             {"tpot", LatencyJson(results.requests, &RequestRecord::GetTpot)},
+                             {"e2e", LatencyJson(results.requests, &RequestRecord::GetE2e)}};
+    summary["throughput"] = ThroughputJson(results);
+    summary["bytes"] = {{"uplink", links[RequestStatsCollector::UPLINK].appBytesSent},
+                        {"downlink", links[RequestStatsCollector::DOWNLINK].appBytesSent},
+                        {"backhaul", links[RequestStatsCollector::BACKHAUL].appBytesSent}};
+    summary["links"] = LinksJson(results);
+    // Filled by the modes that run models; null in network-only mode.
+    summary["quality"] = {{"bpb", nullptr}, {"agreement", nullptr}};
+    summary["compute"] = {{"edge_s", nullptr}, {"cloud_s", nullptr}};
+    summary["protocol_errors"] = results.protocolErrors;
+    summary["simulation"] = {{"arrival_window_s", results.arrivalWindowEnd.GetSeconds()},
+                             {"end_s", results.end.GetSeconds()}};
+    summary["config"] = results.config.GetJson();
+    return summary;
+}
+
+} // namespace ns3

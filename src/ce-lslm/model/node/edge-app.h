@@ -1,0 +1,114 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#ifndef CE_LSLM_EDGE_APP_H
+#define CE_LSLM_EDGE_APP_H
+
+#include "ns3/address.h"
+#include "ns3/application.h"
+#include "ns3/framed-connection.h"
+#include "ns3/framed-listener.h"
+#include "ns3/message-tracing.h"
+#include "ns3/protocol-message.h"
+
+#include <map>
+#include <set>
+#include <string>
+
+namespace ns3
+{
+
+/**
+ * \ingroup ce-lslm
+ * \brief An edge node between its terminals and the cloud.
+ *
+ * In network-only mode the edge relays: it forwards each terminal's request to the cloud over
+ * one shared backhaul connection and forwards the streamed tokens back to the terminal that
+ * asked. If the cloud cannot be reached, requests are answered with an ERROR message
+ * ("upstream-unavailable") instead of being left to hang.
+ */
+class EdgeApp : public Application
+{
+  public:
+    /**
+     * \brief Get the type ID.
+     * \return the object TypeId
+     */
+    static TypeId GetTypeId();
+
+    EdgeApp();
+    ~EdgeApp() override;
+
+    /// \return the number of requests forwarded and not yet answered in full
+    uint32_t GetActiveRequests() const;
+
+    /**
+     * TracedCallback signature for a malformed or unexpected message.
+     * \param what description
+     */
+    typedef void (*ProtocolErrorTracedCallback)(const std::string& what);
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    void StartApplication() override;
+    void StopApplication() override;
+
+    /**
+     * \brief Set up a newly accepted terminal connection.
+     * \param connection the connection
+     */
+    void HandleTerminalAccepted(Ptr<FramedConnection> connection);
+    /**
+     * \brief Handle a message from a terminal (a request).
+     * \param connection the terminal's connection
+     * \param message the message
+     */
+    void HandleTerminalMessage(Ptr<FramedConnection> connection, Ptr<Packet> message);
+    /**
+     * \brief Forget the requests of a terminal whose connection ended.
+     * \param connection the terminal's connection
+     * \param reason why it ended
+     */
+    void HandleTerminalClosed(Ptr<FramedConnection> connection,
+                              FramedConnection::CloseReason reason);
+    /**
+     * \brief Handle a message from the cloud (a token or an error) and relay it.
+     * \param connection the backhaul connection
+     * \param message the message
+     */
+    void HandleCloudMessage(Ptr<FramedConnection> connection, Ptr<Packet> message);
+    /**
+     * \brief Fail every forwarded request when the backhaul connection ends.
+     * \param connection the backhaul connection
+     * \param reason why it ended
+     */
+    void HandleCloudClosed(Ptr<FramedConnection> connection, FramedConnection::CloseReason reason);
+    /**
+     * \param what description of a malformed or unexpected message
+     */
+    void ReportProtocolError(const std::string& what);
+
+    // Attributes
+    uint16_t m_port; //!< TCP port terminals connect to
+    Address m_cloud; //!< cloud address and port
+
+    // State
+    Ptr<FramedListener> m_listener;                     //!< terminal-facing server
+    Ptr<FramedConnection> m_backhaul;                   //!< connection to the cloud
+    std::map<uint64_t, Ptr<FramedConnection>> m_routes; //!< request id -> terminal
+    std::set<uint64_t> m_orphaned; //!< forwarded requests whose terminal went away
+
+    // Trace sources
+    MessageTrace m_accessRxTrace;                            //!< from a terminal
+    MessageTrace m_accessTxTrace;                            //!< to a terminal
+    MessageTrace m_backhaulTxTrace;                          //!< to the cloud
+    MessageTrace m_backhaulRxTrace;                          //!< from the cloud
+    TracedCallback<const std::string&> m_protocolErrorTrace; //!< bad message
+};
+
+} // namespace ns3
+
+#endif // CE_LSLM_EDGE_APP_H

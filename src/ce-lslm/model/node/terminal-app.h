@@ -1,0 +1,180 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#ifndef CE_LSLM_TERMINAL_APP_H
+#define CE_LSLM_TERMINAL_APP_H
+
+#include "ns3/address.h"
+#include "ns3/application.h"
+#include "ns3/event-id.h"
+#include "ns3/framed-connection.h"
+#include "ns3/message-tracing.h"
+#include "ns3/protocol-message.h"
+#include "ns3/random-variable-stream.h"
+#include "ns3/traced-callback.h"
+
+#include <map>
+#include <string>
+
+namespace ns3
+{
+
+/**
+ * \ingroup ce-lslm
+ * \brief A user's device: issues inference requests to its edge node and receives the answer
+ * as a stream of tokens.
+ *
+ * Requests arrive as a renewal process (InterArrivalTime; exponential gives Poisson arrivals)
+ * from StartApplication until StopApplication or MaxRequests. Each request carries a prompt of
+ * PromptTokens tokens and asks for AnswerTokens tokens; both are drawn per request. All
+ * requests of a terminal share one TCP connection to the edge (messages are framed by a
+ * FramedConnection), so a slow answer delays the ones behind it, as with HTTP/2 or gRPC.
+ *
+ * Every request ends exactly once: RequestCompleted when its last token arrives, or
+ * RequestFailed with a reason ("upstream-unavailable", "connection-peer-closed", ...).
+ * Requests still running when the simulation ends are neither; the scenario's statistics count
+ * them as unfinished.
+ */
+class TerminalApp : public Application
+{
+  public:
+    /**
+     * \brief Get the type ID.
+     * \return the object TypeId
+     */
+    static TypeId GetTypeId();
+
+    TerminalApp();
+    ~TerminalApp() override;
+
+    /**
+     * \brief Assign fixed random variable streams, for reproducible runs.
+     * \param stream first stream index to use
+     * \return the number of stream indices used (3)
+     */
+    int64_t AssignStreams(int64_t stream);
+
+    /// \return how many requests have been issued and have not ended yet
+    uint32_t GetOutstandingRequests() const;
+
+    /// \return how many requests this terminal has issued
+    uint64_t GetIssuedRequests() const;
+
+    /**
+     * \param terminalId the TerminalId attribute
+     * \param sequence 0-based request number at that terminal
+     * \return the request id: terminal id in the upper 32 bits, sequence in the lower 32
+     */
+    static uint64_t MakeRequestId(uint32_t terminalId, uint32_t sequence);
+
+    /**
+     * TracedCallback signature for a request being issued.
+     * \param requestId request id
+     * \param promptTokens prompt length, in tokens
+     * \param answerTokens requested answer length, in tokens
+     */
+    typedef void (*RequestSentTracedCallback)(uint64_t requestId,
+                                              uint32_t promptTokens,
+                                              uint32_t answerTokens);
+    /**
+     * TracedCallback signature for an answer token arriving.
+     * \param requestId request id
+     * \param index 0-based token position
+     */
+    typedef void (*TokenTracedCallback)(uint64_t requestId, uint32_t index);
+    /**
+     * TracedCallback signature for a request completing.
+     * \param requestId request id
+     */
+    typedef void (*RequestCompletedTracedCallback)(uint64_t requestId);
+    /**
+     * TracedCallback signature for a request failing.
+     * \param requestId request id
+     * \param reason why, as written to requests.csv's failure_reason
+     */
+    typedef void (*RequestFailedTracedCallback)(uint64_t requestId, const std::string& reason);
+
+    /**
+     * TracedCallback signature for a malformed or unexpected message.
+     * \param what description, naming the request and the byte offset where known
+     */
+    typedef void (*ProtocolErrorTracedCallback)(const std::string& what);
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    void StartApplication() override;
+    void StopApplication() override;
+
+    /// Draw the next inter-arrival time and schedule IssueRequest.
+    void ScheduleNextArrival();
+    /// Create a request, send it and schedule the next one.
+    void IssueRequest();
+    /**
+     * \brief Handle a message from the edge.
+     * \param connection the connection it came on
+     * \param message the message
+     */
+    void HandleMessage(Ptr<FramedConnection> connection, Ptr<Packet> message);
+    /**
+     * \brief Handle one answer token.
+     * \param decoded the TOKEN message
+     */
+    void HandleToken(const ProtocolMessage& decoded);
+    /**
+     * \brief Fail every outstanding request when the connection to the edge ends.
+     * \param connection the connection
+     * \param reason why it ended
+     */
+    void HandleClosed(Ptr<FramedConnection> connection, FramedConnection::CloseReason reason);
+    /**
+     * \brief End a request: remove it, fire the matching trace, close when stopping and idle.
+     * \param requestId the request
+     * \param failureReason empty for a completed request
+     */
+    void EndRequest(uint64_t requestId, const std::string& failureReason);
+    /**
+     * \brief Record a malformed or unexpected message from the edge.
+     * \param what description
+     */
+    void ReportProtocolError(const std::string& what);
+
+    /// A request waiting for its answer.
+    struct Outstanding
+    {
+        uint32_t answerTokens;   //!< tokens asked for
+        uint32_t tokensReceived; //!< tokens arrived so far
+    };
+
+    // Attributes
+    Address m_remote;                         //!< edge address and port
+    uint32_t m_terminalId;                    //!< upper half of request ids
+    Ptr<RandomVariableStream> m_interArrival; //!< inter-arrival time, in s
+    Ptr<RandomVariableStream> m_promptTokens; //!< prompt length, in tokens
+    Ptr<RandomVariableStream> m_answerTokens; //!< answer length, in tokens
+    uint32_t m_bytesPerToken;                 //!< text bytes per token on the wire
+    uint64_t m_maxRequests;                   //!< stop after this many (0 = no limit)
+
+    // State
+    Ptr<FramedConnection> m_connection;            //!< connection to the edge (null once closed)
+    std::string m_connectionEnd;                   //!< why the connection ended, once it has
+    EventId m_nextArrival;                         //!< next IssueRequest
+    uint64_t m_issued;                             //!< requests issued so far
+    bool m_stopping;                               //!< StopApplication called
+    std::map<uint64_t, Outstanding> m_outstanding; //!< requests waiting for tokens
+
+    // Trace sources
+    TracedCallback<uint64_t, uint32_t, uint32_t> m_requestSentTrace;   //!< request issued
+    TracedCallback<uint64_t, uint32_t> m_tokenTrace;                   //!< token arrived
+    TracedCallback<uint64_t> m_requestCompletedTrace;                  //!< last token arrived
+    TracedCallback<uint64_t, const std::string&> m_requestFailedTrace; //!< request failed
+    MessageTrace m_txTrace;                                            //!< message sent
+    MessageTrace m_rxTrace;                                            //!< message received
+    TracedCallback<const std::string&> m_protocolErrorTrace;           //!< bad message
+};
+
+} // namespace ns3
+
+#endif // CE_LSLM_TERMINAL_APP_H

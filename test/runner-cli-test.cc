@@ -1,0 +1,183 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+// ce-lslm-sim as users run it: exit codes, error messages, printed configuration, output
+// files, and bit-for-bit reproducibility across processes.
+
+#include "test-utils.h"
+
+#include <algorithm>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+using ce_lslm_test::Binary;
+using ce_lslm_test::CommandResult;
+using ce_lslm_test::FreshTestDir;
+using ce_lslm_test::ReadFile;
+using ce_lslm_test::RunCommand;
+using ce_lslm_test::WriteFile;
+
+namespace
+{
+
+/// Run ce-lslm-sim with \p arguments.
+CommandResult
+Sim(const std::string& arguments)
+{
+    return RunCommand(Binary("ce-lslm-sim") + " " + arguments);
+}
+
+/// Arguments for a short run writing to \p dir.
+std::string
+ShortRun(const std::string& dir)
+{
+    return "--quiet --set simulation.duration_s=5 --set topology.terminals=3 --out " + dir;
+}
+
+} // namespace
+
+TEST(RunnerCliTest, MisspeltKeyExitsTwoNamingTheKey)
+{
+    std::string dir = FreshTestDir();
+    WriteFile(dir + "/bad.json", R"({"topology": {"terminls": 4}})");
+    CommandResult result = Sim("--config " + dir + "/bad.json");
+    EXPECT_EQ(result.exitCode, 2) << result.output;
+    EXPECT_NE(result.output.find("bad.json: 'topology.terminls': unknown key; did you mean "
+                                 "'topology.terminals'?"),
+              std::string::npos)
+        << result.output;
+}
+
+TEST(RunnerCliTest, OutOfRangeValueExitsTwoWithRange)
+{
+    CommandResult result = Sim("--set topology.access.loss_rate=2");
+    EXPECT_EQ(result.exitCode, 2);
+    EXPECT_NE(result.output.find("--set topology.access.loss_rate=2: 'topology.access.loss_rate"
+                                 "': value 2 is out of range [0, 0.5]"),
+              std::string::npos)
+        << result.output;
+}
+
+TEST(RunnerCliTest, InvalidJsonExitsTwoWithPosition)
+{
+    std::string dir = FreshTestDir();
+    WriteFile(dir + "/broken.json", "{\"mode\": }");
+    CommandResult result = Sim("--config " + dir + "/broken.json");
+    EXPECT_EQ(result.exitCode, 2);
+    EXPECT_NE(result.output.find("invalid JSON at line 1, column 10"), std::string::npos)
+        << result.output;
+}
+
+TEST(RunnerCliTest, MissingConfigFileExitsTwo)
+{
+    CommandResult result = Sim("--config /nonexistent.json");
+    EXPECT_EQ(result.exitCode, 2);
+    EXPECT_NE(result.output.find("/nonexistent.json: cannot open config file"), std::string::npos)
+        << result.output;
+}
+
+TEST(RunnerCliTest, UnknownOptionAndBadRunExitTwo)
+{
+    EXPECT_EQ(Sim("--no-such-option").exitCode, 2);
+    EXPECT_EQ(Sim("stray-word").exitCode, 2);
+    CommandResult badRun = Sim("--run -3 --print-config");
+    EXPECT_EQ(badRun.exitCode, 2);
+    EXPECT_NE(badRun.output.find("--run: 'simulation.run': value -3 is out of range"),
+              std::string::npos)
+        << badRun.output;
+}
+
+TEST(RunnerCliTest, HelpListsTheOptions)
+{
+    CommandResult result = Sim("--help");
+    EXPECT_EQ(result.exitCode, 0);
+    for (const char* option : {"--config", "--set", "--out", "--run", "--seed", "--print-config"})
+    {
+        EXPECT_NE(result.output.find(option), std::string::npos) << option;
+    }
+}
+
+TEST(RunnerCliTest, PrintConfigShowsResolvedConfiguration)
+{
+    CommandResult result =
+        Sim("--set topology.terminals=7 --run 5 --seed 9 --out /tmp/x --print-config");
+    ASSERT_EQ(result.exitCode, 0) << result.output;
+    nlohmann::json config = nlohmann::json::parse(result.output);
+    EXPECT_EQ(config["topology"]["terminals"], 7);
+    EXPECT_EQ(config["simulation"]["run"], 5);
+    EXPECT_EQ(config["simulation"]["seed"], 9);
+    EXPECT_EQ(config["output"]["dir"], "/tmp/x");
+    EXPECT_EQ(config["topology"]["access"]["delay_ms"], 5.0); // a default, filled in
+}
+
+TEST(RunnerCliTest, RunWritesSummaryAndRequests)
+{
+    std::string dir = FreshTestDir();
+    CommandResult result = Sim(ShortRun(dir) + " --set output.messages_trace=true");
+    ASSERT_EQ(result.exitCode, 0) << result.output;
+    nlohmann::json summary = nlohmann::json::parse(ReadFile(dir + "/summary.json"));
+    for (const char* key :
+         {"mode", "requests", "latency_ms", "throughput", "bytes", "quality", "compute", "config"})
+    {
+        EXPECT_TRUE(summary.contains(key)) << key;
+    }
+    for (const char* metric : {"ttft", "tpot", "e2e"})
+    {
+        for (const char* statistic : {"mean", "p50", "p95", "p99"})
+        {
+            EXPECT_TRUE(summary["latency_ms"][metric].contains(statistic));
+        }
+    }
+    std::string csv = ReadFile(dir + "/requests.csv");
+    EXPECT_EQ(csv.rfind("request_id,terminal,edge,mode,", 0), 0u);
+    std::size_t rows = std::count(csv.begin(), csv.end(), '\n') - 1;
+    EXPECT_EQ(rows, summary["requests"]["arrived"].get<std::size_t>());
+    EXPECT_FALSE(ReadFile(dir + "/messages.csv").empty());
+}
+
+TEST(RunnerCliTest, PrintsReadableSummaryTable)
+{
+    std::string dir = FreshTestDir();
+    CommandResult result = Sim("--set simulation.duration_s=5 --out " + dir);
+    ASSERT_EQ(result.exitCode, 0) << result.output;
+    for (const char* text : {"mode network-only",
+                             "requests    arrived",
+                             "ttft",
+                             "tpot",
+                             "e2e",
+                             "throughput",
+                             "bytes       uplink",
+                             "summary.json"})
+    {
+        EXPECT_NE(result.output.find(text), std::string::npos) << text << "\n" << result.output;
+    }
+}
+
+TEST(RunnerCliTest, UnwritableOutputDirectoryExitsOne)
+{
+    std::string dir = FreshTestDir();
+    WriteFile(dir + "/file", "not a directory");
+    CommandResult result = Sim(ShortRun(dir + "/file/sub"));
+    EXPECT_EQ(result.exitCode, 1);
+    EXPECT_NE(result.output.find("cannot create output directory"), std::string::npos)
+        << result.output;
+}
+
+TEST(RunnerCliTest, SameRunIsByteIdenticalDifferentRunDiffers)
+{
+    std::string dir = FreshTestDir();
+    ASSERT_EQ(Sim(ShortRun(dir + "/a") + " --run 3").exitCode, 0);
+    ASSERT_EQ(Sim(ShortRun(dir + "/b") + " --run 3").exitCode, 0);
+    ASSERT_EQ(Sim(ShortRun(dir + "/c") + " --run 4").exitCode, 0);
+    std::string a = ReadFile(dir + "/a/requests.csv");
+    ASSERT_FALSE(a.empty());
+    EXPECT_EQ(a, ReadFile(dir + "/b/requests.csv"));
+    EXPECT_NE(a, ReadFile(dir + "/c/requests.csv"));
+    // The summaries differ only in the output directory they record.
+    nlohmann::json summaryA = nlohmann::json::parse(ReadFile(dir + "/a/summary.json"));
+    nlohmann::json summaryB = nlohmann::json::parse(ReadFile(dir + "/b/summary.json"));
+    summaryA["config"]["output"].erase("dir");
+    summaryB["config"]["output"].erase("dir");
+    EXPECT_EQ(summaryA, summaryB);
+}

@@ -1,0 +1,220 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+// Whole network-only scenarios run through ScenarioRunner: conservation of requests and bytes,
+// latencies and sizes that follow from the links, losses, unfinished requests, and traces.
+
+#include "ns3/scenario-runner.h"
+#include "ns3/scenario-summary.h"
+
+#include <gtest/gtest.h>
+#include <set>
+#include <sstream>
+
+using namespace ns3;
+
+namespace
+{
+
+/// Run the default scenario with \p overrides ("key=value" each).
+ScenarioResults
+RunWith(const std::vector<std::string>& overrides, std::ostream* messageTrace = nullptr)
+{
+    ConfigJson document = ConfigJson::object();
+    for (const auto& assignment : overrides)
+    {
+        ScenarioConfig::ApplyOverride(document, assignment);
+    }
+    return ScenarioRunner(ScenarioConfig(document, "test")).Run(messageTrace);
+}
+
+std::size_t
+CountOutcome(const ScenarioResults& results, RequestRecord::Outcome outcome)
+{
+    std::size_t n = 0;
+    for (const auto& request : results.requests)
+    {
+        n += request.outcome == outcome ? 1 : 0;
+    }
+    return n;
+}
+
+/// Per-request bytes add up to the link totals, and on links that delivered everything the
+/// bytes sent equal the bytes received.
+void
+ExpectBytesConserved(const ScenarioResults& results)
+{
+    uint64_t uplink = 0;
+    uint64_t downlink = 0;
+    uint64_t backhaul = 0;
+    for (const auto& request : results.requests)
+    {
+        uplink += request.uplinkBytes;
+        downlink += request.downlinkBytes;
+        backhaul += request.backhaulBytes;
+    }
+    EXPECT_EQ(uplink, results.links[RequestStatsCollector::UPLINK].appBytesSent);
+    EXPECT_EQ(downlink, results.links[RequestStatsCollector::DOWNLINK].appBytesSent);
+    EXPECT_EQ(backhaul, results.links[RequestStatsCollector::BACKHAUL].appBytesSent);
+    for (const auto& link : results.links)
+    {
+        EXPECT_EQ(link.appBytesSent, link.appBytesReceived);
+        EXPECT_GT(link.wireBytes, link.appBytesSent); // TCP/IP/PPP headers and ACKs on top
+    }
+}
+
+} // namespace
+
+TEST(ScenarioTest, DefaultScenarioConservesRequestsAndBytes)
+{
+    ScenarioResults results = RunWith({});
+    ASSERT_GT(results.requests.size(), 10u);
+    EXPECT_EQ(CountOutcome(results, RequestRecord::COMPLETED), results.requests.size());
+    EXPECT_EQ(CountOutcome(results, RequestRecord::PENDING), 0u);
+    EXPECT_EQ(results.protocolErrors, 0u);
+    for (const auto& request : results.requests)
+    {
+        EXPECT_EQ(request.tokensReceived, request.answerTokens);
+        EXPECT_LT(request.issued, results.arrivalWindowEnd);
+    }
+    ExpectBytesConserved(results);
+    for (const auto& link : results.links)
+    {
+        EXPECT_EQ(link.droppedPackets, 0u);
+    }
+
+    ConfigJson summary = BuildScenarioSummary(results);
+    EXPECT_EQ(summary["requests"]["arrived"].get<std::size_t>(),
+              summary["requests"]["completed"].get<std::size_t>()
+                  + summary["requests"]["failed"].get<std::size_t>());
+    EXPECT_EQ(summary["mode"], "network-only");
+    EXPECT_TRUE(summary["quality"]["bpb"].is_null());
+    EXPECT_TRUE(summary["compute"]["cloud_s"].is_null());
+    EXPECT_EQ(summary["config"], results.config.GetJson());
+}
+
+TEST(ScenarioTest, LatenciesAndSizesFollowFromTheLinks)
+{
+    // One terminal, one request at a time: nothing queues, so the first token arrives one
+    // round trip over access + backhaul (2 x (5 + 10) ms) plus one token interval after the
+    // request, plus serialization (well under a millisecond at these rates).
+    ScenarioResults results = RunWith({"topology.terminals=1",
+                                       "workload.arrival=periodic",
+                                       "workload.arrival_rate_per_s=1",
+                                       "simulation.duration_s=5.5"});
+    ASSERT_EQ(results.requests.size(), 5u);
+    for (const auto& request : results.requests)
+    {
+        ASSERT_EQ(request.outcome, RequestRecord::COMPLETED);
+        double ttftMs = request.GetTtft()->GetSeconds() * 1e3;
+        EXPECT_GE(ttftMs, 50.0);
+        EXPECT_LT(ttftMs, 51.0);
+        EXPECT_NEAR(request.GetTpot()->GetSeconds() * 1e3, 20.0, 0.01);
+        EXPECT_NEAR(request.GetE2e()->GetSeconds() * 1e3, ttftMs + 31 * 20.0, 0.5);
+        // Frame (6) + message header (12) + request header (8) + 128 tokens x 4 bytes.
+        EXPECT_EQ(request.uplinkBytes, 6u + 12u + 8u + 128u * 4u);
+        // 32 x (frame 6 + message header 12 + token header 5 + 4 bytes of text).
+        EXPECT_EQ(request.downlinkBytes, 32u * (6u + 12u + 5u + 4u));
+        EXPECT_EQ(request.backhaulBytes, request.uplinkBytes + request.downlinkBytes);
+    }
+    // Periodic arrivals at 1/s, the first one interval after the start.
+    EXPECT_EQ(results.requests[0].issued, Seconds(1));
+    EXPECT_EQ(results.requests[4].issued, Seconds(5));
+}
+
+TEST(ScenarioTest, SlowAccessLinkDelaysTheFirstToken)
+{
+    auto meanTtftMs = [](const std::string& rateMbps)
+    {
+        ScenarioResults results = RunWith({"topology.access.rate_mbps=" + rateMbps,
+                                           "workload.prompt_tokens.min=4000",
+                                           "workload.prompt_tokens.max=4000"});
+        return BuildScenarioSummary(results)["latency_ms"]["ttft"]["mean"].get<double>();
+    };
+    double fast = meanTtftMs("100");
+    double slow = meanTtftMs("1");
+    // 16 kB of prompt takes about 130 ms at 1 Mbit/s, about 1.3 ms at 100 Mbit/s.
+    EXPECT_GT(slow, fast + 100.0);
+}
+
+TEST(ScenarioTest, LossyLinksStillDeliverEveryByte)
+{
+    ScenarioResults results = RunWith({"topology.access.loss_rate=0.03",
+                                       "topology.backhaul.loss_rate=0.03",
+                                       "topology.terminals=8"});
+    ASSERT_GT(results.requests.size(), 20u);
+    EXPECT_EQ(CountOutcome(results, RequestRecord::COMPLETED), results.requests.size());
+    ExpectBytesConserved(results);
+    uint64_t dropped = 0;
+    for (const auto& link : results.links)
+    {
+        dropped += link.droppedPackets;
+    }
+    EXPECT_GT(dropped, 0u);
+}
+
+TEST(ScenarioTest, RequestsUnfinishedAtTheEndCountAsFailed)
+{
+    // Answers take 200 x 20 ms = 4 s, and the simulation stops right after the arrival window.
+    ScenarioResults results = RunWith({"simulation.drain_s=0",
+                                       "workload.answer_tokens.min=200",
+                                       "workload.answer_tokens.max=200"});
+    std::size_t completed = CountOutcome(results, RequestRecord::COMPLETED);
+    std::size_t failed = CountOutcome(results, RequestRecord::FAILED);
+    EXPECT_GT(completed, 0u);
+    EXPECT_GT(failed, 0u);
+    EXPECT_EQ(completed + failed, results.requests.size());
+    for (const auto& request : results.requests)
+    {
+        if (request.outcome == RequestRecord::FAILED)
+        {
+            EXPECT_EQ(request.failureReason, "unfinished");
+            EXPECT_LT(request.tokensReceived, request.answerTokens);
+            EXPECT_FALSE(request.GetE2e().has_value());
+        }
+    }
+    ConfigJson summary = BuildScenarioSummary(results);
+    EXPECT_EQ(summary["requests"]["failure_reasons"]["unfinished"].get<std::size_t>(), failed);
+}
+
+TEST(ScenarioTest, MaxRequestsPerTerminalIsHonoured)
+{
+    ScenarioResults results = RunWith({"workload.max_requests_per_terminal=3",
+                                       "workload.arrival_rate_per_s=5",
+                                       "topology.terminals=3"});
+    EXPECT_EQ(results.requests.size(), 9u);
+}
+
+TEST(ScenarioTest, TerminalsAreSpreadOverEdges)
+{
+    ScenarioResults results =
+        RunWith({"topology.terminals=5", "topology.edges=2", "workload.arrival_rate_per_s=2"});
+    std::set<uint32_t> terminalsSeen;
+    for (const auto& request : results.requests)
+    {
+        EXPECT_EQ(request.edge, request.terminal % 2);
+        EXPECT_EQ(request.outcome, RequestRecord::COMPLETED);
+        terminalsSeen.insert(request.terminal);
+    }
+    EXPECT_EQ(terminalsSeen.size(), 5u);
+    ExpectBytesConserved(results);
+}
+
+TEST(ScenarioTest, MessageTraceHasOneRowPerMessageEvent)
+{
+    std::ostringstream trace;
+    ScenarioResults results =
+        RunWith({"workload.answer_tokens.min=3", "workload.answer_tokens.max=3"}, &trace);
+    std::istringstream lines(trace.str());
+    std::string line;
+    std::getline(lines, line);
+    EXPECT_EQ(line, "time_s,role,index,event,link,type,request_id,bytes");
+    std::size_t rows = 0;
+    while (std::getline(lines, line))
+    {
+        ++rows;
+    }
+    // A request is seen 4 times (terminal tx, edge rx, edge tx, cloud rx); so is each token.
+    EXPECT_EQ(rows, results.requests.size() * (4 + 4 * 3));
+}
