@@ -1,6 +1,8 @@
 // Tests of FrameHeader and FrameDecoder: byte layout, and reassembly of a frame stream cut
 // into arbitrary pieces, as TCP delivers it.
 
+#include "framing-test-utils.h"
+
 #include "ns3/frame-decoder.h"
 #include "ns3/frame-header.h"
 #include "ns3/packet.h"
@@ -12,34 +14,10 @@
 #include <vector>
 
 using namespace ns3;
+using namespace ce_lslm_test;
 
 namespace
 {
-
-using Bytes = std::vector<uint8_t>;
-
-Bytes
-ToBytes(Ptr<const Packet> packet)
-{
-    Bytes bytes(packet->GetSize());
-    packet->CopyData(bytes.data(), bytes.size());
-    return bytes;
-}
-
-Ptr<Packet>
-ToPacket(const Bytes& bytes)
-{
-    return Create<Packet>(bytes.data(), bytes.size());
-}
-
-/// The wire bytes of one frame carrying \p payload.
-Bytes
-EncodeFrame(const Bytes& payload)
-{
-    Ptr<Packet> frame = ToPacket(payload);
-    frame->AddHeader(FrameHeader(payload.size()));
-    return ToBytes(frame);
-}
 
 /// A frame stream: the frames of \p payloads, back to back.
 Bytes
@@ -52,23 +30,6 @@ EncodeStream(const std::vector<Bytes>& payloads)
         stream.insert(stream.end(), frame.begin(), frame.end());
     }
     return stream;
-}
-
-/// Payloads of random sizes (a tenth of them empty) and random content.
-std::vector<Bytes>
-RandomPayloads(std::mt19937& rng, size_t count, uint32_t maxSize)
-{
-    std::uniform_int_distribution<uint32_t> sizes(0, maxSize);
-    std::vector<Bytes> payloads(count);
-    for (Bytes& payload : payloads)
-    {
-        payload.resize(rng() % 10 == 0 ? 0 : sizes(rng));
-        for (uint8_t& byte : payload)
-        {
-            byte = static_cast<uint8_t>(rng());
-        }
-    }
-    return payloads;
 }
 
 /// Pushes bytes [begin, end) of \p stream as one piece.

@@ -1,5 +1,7 @@
 // Tests of FramedConnection over a simulated TCP connection between two nodes.
 
+#include "framing-test-utils.h"
+
 #include "ns3/core-module.h"
 #include "ns3/framed-connection.h"
 #include "ns3/internet-module.h"
@@ -15,46 +17,15 @@
 #include <vector>
 
 using namespace ns3;
+using namespace ce_lslm_test;
 
 namespace
 {
 
-using Bytes = std::vector<uint8_t>;
 using CloseReason = FramedConnection::CloseReason;
 
 constexpr uint16_t PORT = 9000;
 constexpr uint32_t SND_BUF_SIZE = 16 * 1024;
-
-Bytes
-ToBytes(Ptr<const Packet> packet)
-{
-    Bytes bytes(packet->GetSize());
-    packet->CopyData(bytes.data(), bytes.size());
-    return bytes;
-}
-
-Ptr<Packet>
-ToPacket(const Bytes& bytes)
-{
-    return Create<Packet>(bytes.data(), bytes.size());
-}
-
-/// Messages of random sizes in [0, maxSize] (a tenth of them empty), random content.
-std::vector<Bytes>
-RandomMessages(std::mt19937& rng, size_t count, uint32_t maxSize)
-{
-    std::uniform_int_distribution<uint32_t> sizes(0, maxSize);
-    std::vector<Bytes> messages(count);
-    for (Bytes& message : messages)
-    {
-        message.resize(rng() % 10 == 0 ? 0 : sizes(rng));
-        for (uint8_t& byte : message)
-        {
-            byte = static_cast<uint8_t>(rng());
-        }
-    }
-    return messages;
-}
 
 /// Checks that \p received is exactly \p expected, without printing megabytes on failure.
 void
@@ -298,11 +269,11 @@ class FramedConnectionTest : public ::testing::Test
     }
 
     /// Runs a bidirectional exchange of \p count messages each way and checks it.
-    void ExchangeRandomMessages(uint32_t seed, size_t count)
+    void ExchangeRandomPayloads(uint32_t seed, size_t count)
     {
         std::mt19937 rng(seed);
-        std::vector<Bytes> toServer = RandomMessages(rng, count, 20000);
-        std::vector<Bytes> toClient = RandomMessages(rng, count, 20000);
+        std::vector<Bytes> toServer = RandomPayloads(rng, count, 20000);
+        std::vector<Bytes> toClient = RandomPayloads(rng, count, 20000);
         Listen();
         ConnectClient();
         ScheduleBursts(m_client, toServer, Seconds(0), rng);
@@ -349,31 +320,22 @@ class FramedConnectionTest : public ::testing::Test
     uint32_t m_drops = 0; //!< packets dropped by AddLoss() error models
 };
 
-/// The wire bytes of one frame carrying \p payload.
-Bytes
-EncodeFrame(const Bytes& payload)
-{
-    Ptr<Packet> frame = ToPacket(payload);
-    frame->AddHeader(FrameHeader(payload.size()));
-    return ToBytes(frame);
-}
-
 TEST_F(FramedConnectionTest, RandomMessagesInBothDirectionsArriveIntactAndInOrder)
 {
-    ExchangeRandomMessages(7, 1600);
+    ExchangeRandomPayloads(7, 1600);
 }
 
 TEST_F(FramedConnectionTest, RandomMessagesSurvivePacketLoss)
 {
     AddLoss(0.01);
-    ExchangeRandomMessages(11, 300);
+    ExchangeRandomPayloads(11, 300);
     EXPECT_GT(m_drops, 10u);
 }
 
 TEST_F(FramedConnectionTest, MessagesSentBeforeTheConnectionIsUpAreDelivered)
 {
     std::mt19937 rng(3);
-    std::vector<Bytes> messages = RandomMessages(rng, 20, 20000);
+    std::vector<Bytes> messages = RandomPayloads(rng, 20, 20000);
     Listen();
     ConnectClient();
     // The first half is queued before Connect(), the second half during the handshake.
@@ -401,7 +363,7 @@ TEST_F(FramedConnectionTest, MessagesSentBeforeTheConnectionIsUpAreDelivered)
 TEST_F(FramedConnectionTest, CloseAfterABurstDeliversEverythingBeforePeerClosed)
 {
     std::mt19937 rng(5);
-    std::vector<Bytes> messages = RandomMessages(rng, 300, 20000);
+    std::vector<Bytes> messages = RandomPayloads(rng, 300, 20000);
     Listen();
     ConnectClient();
     Simulator::Schedule(MilliSeconds(50),

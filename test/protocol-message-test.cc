@@ -4,6 +4,8 @@
 
 // Protocol messages: exact wire layout and sizes, round trips, and rejection of malformed bytes.
 
+#include "framing-test-utils.h"
+
 #include "ns3/frame-header.h"
 #include "ns3/message-tracing.h"
 #include "ns3/protocol-message.h"
@@ -12,17 +14,10 @@
 #include <vector>
 
 using namespace ns3;
+using namespace ce_lslm_test;
 
 namespace
 {
-
-std::vector<uint8_t>
-Bytes(Ptr<const Packet> packet)
-{
-    std::vector<uint8_t> bytes(packet->GetSize());
-    packet->CopyData(bytes.data(), bytes.size());
-    return bytes;
-}
 
 /// Decode and expect failure; return the error text.
 std::string
@@ -43,7 +38,7 @@ TEST(ProtocolMessageTest, RequestWireLayout)
               MessageHeader::SERIALIZED_SIZE + RequestHeader::SERIALIZED_SIZE + 3);
     std::vector<uint8_t> expected = {
         1, MessageHeader::REQUEST, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 1, 44, 0, 0, 0, 7, 0, 0, 0};
-    EXPECT_EQ(Bytes(message), expected);
+    EXPECT_EQ(ToBytes(message), expected);
 }
 
 TEST(ProtocolMessageTest, TokenWireLayout)
@@ -51,7 +46,7 @@ TEST(ProtocolMessageTest, TokenWireLayout)
     Ptr<Packet> message = MakeTokenMessage(9, 258, true, 0);
     std::vector<uint8_t> expected =
         {1, MessageHeader::TOKEN, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 1, 2, 1};
-    EXPECT_EQ(Bytes(message), expected);
+    EXPECT_EQ(ToBytes(message), expected);
 }
 
 TEST(ProtocolMessageTest, RoundTripsEveryType)
@@ -107,7 +102,7 @@ TEST(ProtocolMessageTest, TruncatedBodyIsRejectedAtItsOffset)
 
 TEST(ProtocolMessageTest, WrongVersionIsRejected)
 {
-    std::vector<uint8_t> bytes = Bytes(MakeTokenMessage(1, 0, true, 0));
+    std::vector<uint8_t> bytes = ToBytes(MakeTokenMessage(1, 0, true, 0));
     bytes[0] = 7;
     std::string error = DecodeError(Create<Packet>(bytes.data(), bytes.size()));
     EXPECT_NE(error.find("protocol version 7"), std::string::npos) << error;
@@ -115,7 +110,7 @@ TEST(ProtocolMessageTest, WrongVersionIsRejected)
 
 TEST(ProtocolMessageTest, UnknownTypeIsRejected)
 {
-    std::vector<uint8_t> bytes = Bytes(MakeTokenMessage(1, 0, true, 0));
+    std::vector<uint8_t> bytes = ToBytes(MakeTokenMessage(1, 0, true, 0));
     bytes[1] = 99;
     std::string error = DecodeError(Create<Packet>(bytes.data(), bytes.size()));
     EXPECT_NE(error.find("byte 1: unknown message type 99"), std::string::npos) << error;

@@ -50,7 +50,7 @@ CloudApp::GetTypeId()
             .AddTraceSource("ProtocolError",
                             "A malformed or unexpected message arrived.",
                             MakeTraceSourceAccessor(&CloudApp::m_protocolErrorTrace),
-                            "ns3::CloudApp::ProtocolErrorTracedCallback");
+                            "ns3::ProtocolMessage::ErrorTracedCallback");
     return tid;
 }
 

@@ -42,12 +42,6 @@ class CloudApp : public Application
     /// \return the number of answers being streamed
     uint32_t GetActiveStreams() const;
 
-    /**
-     * TracedCallback signature for a malformed or unexpected message.
-     * \param what description
-     */
-    typedef void (*ProtocolErrorTracedCallback)(const std::string& what);
-
   protected:
     void DoDispose() override;
 
@@ -101,9 +95,9 @@ class CloudApp : public Application
     std::map<uint64_t, Stream> m_streams; //!< answers in progress
 
     // Trace sources
-    MessageTrace m_rxTrace;                                  //!< message received
-    MessageTrace m_txTrace;                                  //!< message sent
-    TracedCallback<const std::string&> m_protocolErrorTrace; //!< bad message
+    MessageTrace m_rxTrace;                  //!< message received
+    MessageTrace m_txTrace;                  //!< message sent
+    ProtocolErrorTrace m_protocolErrorTrace; //!< bad message
 };
 
 } // namespace ns3

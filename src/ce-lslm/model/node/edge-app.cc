@@ -53,7 +53,7 @@ EdgeApp::GetTypeId()
             .AddTraceSource("ProtocolError",
                             "A malformed or unexpected message arrived.",
                             MakeTraceSourceAccessor(&EdgeApp::m_protocolErrorTrace),
-                            "ns3::EdgeApp::ProtocolErrorTracedCallback");
+                            "ns3::ProtocolMessage::ErrorTracedCallback");
     return tid;
 }
 

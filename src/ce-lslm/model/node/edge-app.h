@@ -43,12 +43,6 @@ class EdgeApp : public Application
     /// \return the number of requests forwarded and not yet answered in full
     uint32_t GetActiveRequests() const;
 
-    /**
-     * TracedCallback signature for a malformed or unexpected message.
-     * \param what description
-     */
-    typedef void (*ProtocolErrorTracedCallback)(const std::string& what);
-
   protected:
     void DoDispose() override;
 
@@ -102,11 +96,11 @@ class EdgeApp : public Application
     std::set<uint64_t> m_orphaned; //!< forwarded requests whose terminal went away
 
     // Trace sources
-    MessageTrace m_accessRxTrace;                            //!< from a terminal
-    MessageTrace m_accessTxTrace;                            //!< to a terminal
-    MessageTrace m_backhaulTxTrace;                          //!< to the cloud
-    MessageTrace m_backhaulRxTrace;                          //!< from the cloud
-    TracedCallback<const std::string&> m_protocolErrorTrace; //!< bad message
+    MessageTrace m_accessRxTrace;            //!< from a terminal
+    MessageTrace m_accessTxTrace;            //!< to a terminal
+    MessageTrace m_backhaulTxTrace;          //!< to the cloud
+    MessageTrace m_backhaulRxTrace;          //!< from the cloud
+    ProtocolErrorTrace m_protocolErrorTrace; //!< bad message
 };
 
 } // namespace ns3

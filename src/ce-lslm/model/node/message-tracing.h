@@ -17,6 +17,9 @@ namespace ns3
 /// The type of every ce-lslm application's message trace sources (Tx, Rx, AccessTx, ...).
 using MessageTrace = TracedCallback<const MessageHeader&, uint32_t>;
 
+/// The type of every ce-lslm application's ProtocolError trace source.
+using ProtocolErrorTrace = TracedCallback<const std::string&>;
+
 /**
  * \param message a protocol message
  * \return the bytes it occupies in the TCP stream: the message plus its frame header

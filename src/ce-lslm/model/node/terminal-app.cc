@@ -92,7 +92,7 @@ TerminalApp::GetTypeId()
             .AddTraceSource("ProtocolError",
                             "A malformed or unexpected message arrived (it is ignored).",
                             MakeTraceSourceAccessor(&TerminalApp::m_protocolErrorTrace),
-                            "ns3::TerminalApp::ProtocolErrorTracedCallback");
+                            "ns3::ProtocolMessage::ErrorTracedCallback");
     return tid;
 }
 

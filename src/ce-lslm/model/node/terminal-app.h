@@ -95,12 +95,6 @@ class TerminalApp : public Application
      */
     typedef void (*RequestFailedTracedCallback)(uint64_t requestId, const std::string& reason);
 
-    /**
-     * TracedCallback signature for a malformed or unexpected message.
-     * \param what description, naming the request and the byte offset where known
-     */
-    typedef void (*ProtocolErrorTracedCallback)(const std::string& what);
-
   protected:
     void DoDispose() override;
 
@@ -172,7 +166,7 @@ class TerminalApp : public Application
     TracedCallback<uint64_t, const std::string&> m_requestFailedTrace; //!< request failed
     MessageTrace m_txTrace;                                            //!< message sent
     MessageTrace m_rxTrace;                                            //!< message received
-    TracedCallback<const std::string&> m_protocolErrorTrace;           //!< bad message
+    ProtocolErrorTrace m_protocolErrorTrace;                           //!< bad message
 };
 
 } // namespace ns3

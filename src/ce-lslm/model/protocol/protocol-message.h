@@ -34,6 +34,13 @@ struct ProtocolMessage
      */
     typedef void (*TracedCallback)(const MessageHeader& header, uint32_t frameBytes);
 
+    /**
+     * TracedCallback signature for a malformed or unexpected message, reported by the
+     * application that received it (the message is ignored).
+     * \param what description, naming the request and the byte offset where known
+     */
+    typedef void (*ErrorTracedCallback)(const std::string& what);
+
     MessageHeader header;     //!< common header
     RequestHeader request;    //!< body, when header.GetType() == MessageHeader::REQUEST
     TokenHeader token;        //!< body, when header.GetType() == MessageHeader::TOKEN
