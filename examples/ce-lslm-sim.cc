@@ -130,7 +130,12 @@ ResolveConfig(const Options& options)
     {
         ScenarioConfig::SetText(document, "output.dir", *options.outDir, "--out");
     }
-    return ScenarioConfig(document, options.configFile.value_or("default scenario"));
+    std::string source = options.configFile.value_or("default scenario");
+    if (!options.overrides.empty() || options.run || options.seed || options.outDir)
+    {
+        source += " with command-line overrides";
+    }
+    return ScenarioConfig(document, source);
 }
 
 /// Run the scenario and write its outputs.
@@ -143,6 +148,10 @@ RunScenario(const ScenarioConfig& config, bool quiet)
     if (config.GetBool("output.messages_trace"))
     {
         messages = writer.OpenFile("messages.csv");
+    }
+    else
+    {
+        writer.RemoveFile("messages.csv"); // never leave an earlier run's trace beside this one
     }
     ScenarioResults results = ScenarioRunner(config).Run(messages.is_open() ? &messages : nullptr);
     if (messages.is_open())

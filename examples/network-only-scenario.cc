@@ -7,12 +7,13 @@
 // sinks that print each request's time to first token and end-to-end latency.
 //
 //   build/bin/network-only-scenario --terminals=4 --accessMbps=20 --duration=10
-//   NS_LOG="TerminalApp=level_warn" build/bin/network-only-scenario
+//   NS_LOG="NetworkOnlyScenario=info" build/bin/network-only-scenario   (non-Release builds)
 
 #include "ns3/ce-lslm-module.h"
 #include "ns3/core-module.h"
 #include "ns3/internet-module.h"
 
+#include <cmath>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -59,6 +60,16 @@ RequestFailed(uint64_t id, const std::string& reason)
 
 } // namespace
 
+/// Link parameters from a rate in Mbit/s and a delay in ms.
+PointToPointLinkParameters
+Link(double rateMbps, double delayMs)
+{
+    PointToPointLinkParameters link;
+    link.rate = DataRate(std::llround(rateMbps * 1e6));
+    link.delay = MilliSeconds(delayMs);
+    return link;
+}
+
 int
 main(int argc, char* argv[])
 {
@@ -81,43 +92,29 @@ main(int argc, char* argv[])
     RngSeedManager::SetRun(run);
     Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
 
-    PointToPointLinkParameters access;
-    access.rate = DataRate(static_cast<uint64_t>(accessMbps * 1e6));
-    access.delay = MilliSeconds(5);
-    PointToPointLinkParameters backhaul;
-    backhaul.rate = DataRate(static_cast<uint64_t>(backhaulMbps * 1e6));
-    backhaul.delay = MilliSeconds(10);
-
     EdgeCloudTopologyHelper topology;
-    topology.SetAccessLink(access);
-    topology.SetBackhaulLink(backhaul);
+    topology.SetAccessLink(Link(accessMbps, 5));
+    topology.SetBackhaulLink(Link(backhaulMbps, 10));
     topology.Install(terminals, 1);
     topology.AssignStreams(0);
 
-    const uint16_t cloudPort = 7100;
-    const uint16_t edgePort = 7000;
-    CloudAppHelper cloud(cloudPort);
-    cloud.SetAttribute("TokenInterval", TimeValue(MilliSeconds(25)));
-    cloud.Install(topology.GetCloud());
-    EdgeAppHelper edge(edgePort, InetSocketAddress(topology.GetCloudAddress(0), cloudPort));
-    edge.Install(topology.GetEdges());
+    InferenceServiceHelper service;
+    service.SetArrivals(ratePerTerminal, true);
+    service.SetTokenCounts(64, 256, 16, 48);
+    service.SetCloudAttribute("TokenInterval", TimeValue(MilliSeconds(25)));
+    service.Install(topology);
+    service.AssignStreams(1000);
 
-    ApplicationContainer terminalApps;
-    for (uint32_t t = 0; t < terminals; ++t)
+    ApplicationContainer apps = service.GetTerminalApps();
+    for (uint32_t t = 0; t < apps.GetN(); ++t)
     {
-        TerminalAppHelper helper(InetSocketAddress(topology.GetEdgeAddress(t), edgePort));
-        helper.SetArrivals(ratePerTerminal, true);
-        helper.SetTokenCounts(64, 256, 16, 48);
-        ApplicationContainer app = helper.Install(topology.GetTerminals().Get(t), t);
-        app.Get(0)->TraceConnectWithoutContext("RequestSent", MakeCallback(&RequestSent));
-        app.Get(0)->TraceConnectWithoutContext("TokenReceived", MakeCallback(&TokenReceived));
-        app.Get(0)->TraceConnectWithoutContext("RequestCompleted",
-                                               MakeBoundCallback(&RequestCompleted, t));
-        app.Get(0)->TraceConnectWithoutContext("RequestFailed", MakeCallback(&RequestFailed));
-        terminalApps.Add(app);
+        apps.Get(t)->TraceConnectWithoutContext("RequestSent", MakeCallback(&RequestSent));
+        apps.Get(t)->TraceConnectWithoutContext("TokenReceived", MakeCallback(&TokenReceived));
+        apps.Get(t)->TraceConnectWithoutContext("RequestCompleted",
+                                                MakeBoundCallback(&RequestCompleted, t));
+        apps.Get(t)->TraceConnectWithoutContext("RequestFailed", MakeCallback(&RequestFailed));
     }
-    TerminalAppHelper::AssignStreams(terminalApps, 1000);
-    terminalApps.Stop(Seconds(duration));
+    apps.Stop(Seconds(duration));
 
     Simulator::Stop(Seconds(duration + 10));
     Simulator::Run();

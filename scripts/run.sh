@@ -7,4 +7,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CE_LSLM_BUILD_TYPE=Release scripts/build.sh
-exec "${CE_LSLM_BUILD_DIR:-build}/bin/ce-lslm-sim" --out traces/latest "$@"
+# The default scenario writes to traces/latest (output.dir); --out or a config file may change it.
+exec "${CE_LSLM_BUILD_DIR:-build}/bin/ce-lslm-sim" "$@"

@@ -102,16 +102,32 @@ TEST(ProtocolMessageTest, TruncatedBodyIsRejectedAtItsOffset)
 
 TEST(ProtocolMessageTest, WrongVersionIsRejected)
 {
-    std::vector<uint8_t> bytes = ToBytes(MakeTokenMessage(1, 0, true, 0));
+    Bytes bytes = ToBytes(MakeTokenMessage(1, 0, true, 0));
     bytes[0] = 7;
-    std::string error = DecodeError(Create<Packet>(bytes.data(), bytes.size()));
+    std::string error = DecodeError(ToPacket(bytes));
     EXPECT_NE(error.find("protocol version 7"), std::string::npos) << error;
 }
 
 TEST(ProtocolMessageTest, UnknownTypeIsRejected)
 {
-    std::vector<uint8_t> bytes = ToBytes(MakeTokenMessage(1, 0, true, 0));
+    Bytes bytes = ToBytes(MakeTokenMessage(1, 0, true, 0));
     bytes[1] = 99;
-    std::string error = DecodeError(Create<Packet>(bytes.data(), bytes.size()));
+    std::string error = DecodeError(ToPacket(bytes));
     EXPECT_NE(error.find("byte 1: unknown message type 99"), std::string::npos) << error;
+}
+
+TEST(ProtocolMessageTest, NonZeroReservedFieldIsRejected)
+{
+    Bytes bytes = ToBytes(MakeTokenMessage(1, 0, true, 0));
+    bytes[3] = 5;
+    std::string error = DecodeError(ToPacket(bytes));
+    EXPECT_NE(error.find("byte 2: reserved field is 5, must be 0"), std::string::npos) << error;
+}
+
+TEST(ProtocolMessageTest, UnknownTokenFlagsAreRejected)
+{
+    Bytes bytes = ToBytes(MakeTokenMessage(1, 0, true, 0));
+    bytes[16] = 0x81;
+    std::string error = DecodeError(ToPacket(bytes));
+    EXPECT_NE(error.find("byte 16: unknown token flags 129"), std::string::npos) << error;
 }

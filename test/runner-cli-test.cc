@@ -8,6 +8,7 @@
 #include "test-utils.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -180,4 +181,31 @@ TEST(RunnerCliTest, SameRunIsByteIdenticalDifferentRunDiffers)
     summaryA["config"]["output"].erase("dir");
     summaryB["config"]["output"].erase("dir");
     EXPECT_EQ(summaryA, summaryB);
+}
+
+TEST(RunnerCliTest, EmptyOutputDirectoryIsAConfigError)
+{
+    CommandResult result = Sim("--out ''");
+    EXPECT_EQ(result.exitCode, 2);
+    EXPECT_NE(result.output.find("'output.dir': must not be empty"), std::string::npos)
+        << result.output;
+}
+
+TEST(RunnerCliTest, CrossKeyErrorNamesTheOverrides)
+{
+    CommandResult result = Sim("--set workload.prompt_tokens.min=600 --print-config");
+    EXPECT_EQ(result.exitCode, 2);
+    EXPECT_NE(result.output.find("default scenario with command-line overrides: "
+                                 "'workload.prompt_tokens.min': min 600 is larger than max 128"),
+              std::string::npos)
+        << result.output;
+}
+
+TEST(RunnerCliTest, DisabledTraceRemovesAnEarlierRunsTrace)
+{
+    std::string dir = FreshTestDir();
+    ASSERT_EQ(Sim(ShortRun(dir) + " --set output.messages_trace=true").exitCode, 0);
+    ASSERT_FALSE(ReadFile(dir + "/messages.csv").empty());
+    ASSERT_EQ(Sim(ShortRun(dir)).exitCode, 0);
+    EXPECT_FALSE(std::filesystem::exists(dir + "/messages.csv"));
 }

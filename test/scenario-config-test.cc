@@ -140,9 +140,34 @@ INSTANTIATE_TEST_SUITE_P(
                                 "topology.terminals",
                                 "value 0 is out of range [1, 10000]"},
                       BadConfig{"ExclusiveMinimum",
-                                R"({"topology": {"access": {"rate_mbps": 0}}})",
+                                R"({"workload": {"arrival_rate_per_s": 0}})",
+                                "workload.arrival_rate_per_s",
+                                "out of range (0, 10000]"},
+                      BadConfig{"LinkRateBelowOneKilobit",
+                                R"({"topology": {"access": {"rate_mbps": 0.0000009}}})",
                                 "topology.access.rate_mbps",
-                                "out of range (0, 1000000]"},
+                                "out of range [0.001, 1000000]"},
+                      BadConfig{"NullForObject",
+                                R"({"topology": null})",
+                                "topology",
+                                "expected an object, got null"},
+                      BadConfig{"EmptyOutputDirectory",
+                                R"({"output": {"dir": ""}})",
+                                "output.dir",
+                                "must not be empty"},
+                      BadConfig{"SegmentLargerThanTheMtuAllows",
+                                R"({"transport": {"segment_size_bytes": 1500}})",
+                                "transport.segment_size_bytes",
+                                "out of range [536, 1460]"},
+                      BadConfig{"RequestLargerThanMaxFrame",
+                                R"({"transport": {"max_frame_bytes": 1024},
+                      "workload": {"prompt_tokens": {"min": 512, "max": 512}}})",
+                                "transport.max_frame_bytes",
+                                "smaller than the largest request, 2074 bytes"},
+                      BadConfig{"DuplicateKey",
+                                R"({"topology": {"terminals": 3, "terminals": 5}})",
+                                "topology.terminals",
+                                "duplicate key"},
                       BadConfig{"NumberAboveRange",
                                 R"({"topology": {"backhaul": {"loss_rate": 0.9}}})",
                                 "topology.backhaul.loss_rate",
@@ -193,6 +218,28 @@ TEST(ScenarioConfigTest, SyntaxErrorNamesLineAndColumn)
         EXPECT_EQ(error.GetSource(), "broken.json");
         EXPECT_NE(what.find("invalid JSON at line 2, column 31"), std::string::npos) << what;
     }
+}
+
+TEST(ScenarioConfigTest, DirectoryIsNotAConfigFile)
+{
+    try
+    {
+        ScenarioConfig::ReadDocument(FreshTestDir());
+        FAIL() << "no error";
+    }
+    catch (const ConfigError& error)
+    {
+        EXPECT_NE(std::string(error.what()).find("is a directory"), std::string::npos);
+    }
+}
+
+TEST(ScenarioConfigTest, SameKeyInDifferentObjectsIsFine)
+{
+    EXPECT_NO_THROW(ScenarioConfig(
+        ScenarioConfig::ParseDocument(
+            R"({"topology": {"access": {"delay_ms": 1}, "backhaul": {"delay_ms": 2}}})",
+            "x"),
+        "x"));
 }
 
 TEST(ScenarioConfigTest, DocumentMustBeAnObject)

@@ -9,6 +9,7 @@
 #include "ns3/scenario-summary.h"
 
 #include <gtest/gtest.h>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -70,6 +71,8 @@ TEST(ScenarioTest, DefaultScenarioConservesRequestsAndBytes)
 {
     ScenarioResults results = RunWith({});
     ASSERT_GT(results.requests.size(), 10u);
+    // The terminals' own count, independent of the collector's records.
+    EXPECT_EQ(results.issuedRequests, results.requests.size());
     EXPECT_EQ(CountOutcome(results, RequestRecord::COMPLETED), results.requests.size());
     EXPECT_EQ(CountOutcome(results, RequestRecord::PENDING), 0u);
     EXPECT_EQ(results.protocolErrors, 0u);
@@ -102,7 +105,7 @@ TEST(ScenarioTest, LatenciesAndSizesFollowFromTheLinks)
     ScenarioResults results = RunWith({"topology.terminals=1",
                                        "workload.arrival=periodic",
                                        "workload.arrival_rate_per_s=1",
-                                       "simulation.duration_s=5.5"});
+                                       "simulation.duration_s=5"});
     ASSERT_EQ(results.requests.size(), 5u);
     for (const auto& request : results.requests)
     {
@@ -118,9 +121,12 @@ TEST(ScenarioTest, LatenciesAndSizesFollowFromTheLinks)
         EXPECT_EQ(request.downlinkBytes, 32u * (6u + 12u + 5u + 4u));
         EXPECT_EQ(request.backhaulBytes, request.uplinkBytes + request.downlinkBytes);
     }
-    // Periodic arrivals at 1/s, the first one interval after the start.
-    EXPECT_EQ(results.requests[0].issued, Seconds(1));
-    EXPECT_EQ(results.requests[4].issued, Seconds(5));
+    // Periodic arrivals at 1/s, the first at a random phase in [0, 1) s.
+    EXPECT_LT(results.requests[0].issued, Seconds(1));
+    for (std::size_t i = 1; i < results.requests.size(); ++i)
+    {
+        EXPECT_EQ(results.requests[i].issued - results.requests[i - 1].issued, Seconds(1));
+    }
 }
 
 TEST(ScenarioTest, SlowAccessLinkDelaysTheFirstToken)
@@ -176,6 +182,12 @@ TEST(ScenarioTest, RequestsUnfinishedAtTheEndCountAsFailed)
     }
     ConfigJson summary = BuildScenarioSummary(results);
     EXPECT_EQ(summary["requests"]["failure_reasons"]["unfinished"].get<std::size_t>(), failed);
+    EXPECT_EQ(summary["requests"]["failed"].get<std::size_t>(), failed);
+    EXPECT_EQ(summary["requests"]["completed"].get<std::size_t>(), completed);
+    EXPECT_EQ(results.issuedRequests, results.requests.size());
+    // Bytes of the unfinished answers were handed to TCP but had not all arrived.
+    const LinkCounters& downlink = results.links[RequestStatsCollector::DOWNLINK];
+    EXPECT_GE(downlink.appBytesSent, downlink.appBytesReceived);
 }
 
 TEST(ScenarioTest, MaxRequestsPerTerminalIsHonoured)
@@ -217,4 +229,63 @@ TEST(ScenarioTest, MessageTraceHasOneRowPerMessageEvent)
     }
     // A request is seen 4 times (terminal tx, edge rx, edge tx, cloud rx); so is each token.
     EXPECT_EQ(rows, results.requests.size() * (4 + 4 * 3));
+}
+
+TEST(ScenarioTest, PeriodicTerminalsHaveTheirOwnPhase)
+{
+    ScenarioResults results = RunWith({"topology.terminals=4",
+                                       "workload.arrival=periodic",
+                                       "workload.arrival_rate_per_s=2",
+                                       "simulation.duration_s=3"});
+    std::map<uint32_t, std::vector<Time>> issued;
+    for (const auto& request : results.requests)
+    {
+        issued[request.terminal].push_back(request.issued);
+    }
+    ASSERT_EQ(issued.size(), 4u);
+    std::set<int64_t> phases;
+    for (const auto& [terminal, times] : issued)
+    {
+        ASSERT_GE(times.size(), 5u);
+        EXPECT_LT(times[0], MilliSeconds(500));
+        phases.insert(times[0].GetNanoSeconds());
+        for (std::size_t i = 1; i < times.size(); ++i)
+        {
+            EXPECT_EQ(times[i] - times[i - 1], MilliSeconds(500));
+        }
+    }
+    EXPECT_EQ(phases.size(), 4u); // no two terminals in lockstep
+}
+
+TEST(ScenarioTest, ReceptionLossesCountOnTheDirectionTheyHit)
+{
+    // Tiny prompts, long fast answers: the downlink carries far more packets than the uplink,
+    // and each direction loses about loss_rate of what is sent on it.
+    ScenarioResults results = RunWith({"topology.access.loss_rate=0.1",
+                                       "workload.prompt_tokens.min=1",
+                                       "workload.prompt_tokens.max=1",
+                                       "workload.answer_tokens.min=300",
+                                       "workload.answer_tokens.max=300",
+                                       "cloud.token_interval_ms=1"});
+    for (auto link : {RequestStatsCollector::UPLINK, RequestStatsCollector::DOWNLINK})
+    {
+        const LinkCounters& counters = results.links[link];
+        ASSERT_GT(counters.wirePackets, 500u);
+        double lossRatio = static_cast<double>(counters.droppedPackets) / counters.wirePackets;
+        EXPECT_NEAR(lossRatio, 0.1, 0.02) << RequestStatsCollector::LinkName(link);
+    }
+    EXPECT_EQ(results.links[RequestStatsCollector::BACKHAUL].droppedPackets, 0u);
+}
+
+TEST(ScenarioTest, FullDeviceQueueDropsPackets)
+{
+    // 16 kB prompts into a 1 Mbit/s link whose device holds 2 packets: the queue overflows,
+    // the drops are counted on the uplink, and TCP still delivers every request.
+    ScenarioResults results = RunWith({"topology.access.rate_mbps=1",
+                                       "topology.access.queue_packets=2",
+                                       "workload.prompt_tokens.min=4000",
+                                       "workload.prompt_tokens.max=4000"});
+    EXPECT_GT(results.links[RequestStatsCollector::UPLINK].droppedPackets, 0u);
+    EXPECT_EQ(CountOutcome(results, RequestRecord::COMPLETED), results.requests.size());
+    ExpectBytesConserved(results);
 }

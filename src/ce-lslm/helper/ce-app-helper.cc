@@ -5,9 +5,12 @@
 #include "ce-app-helper.h"
 
 #include "ns3/application.h"
+#include "ns3/log.h"
 
 namespace ns3
 {
+
+NS_LOG_COMPONENT_DEFINE("CeAppHelper");
 
 CeAppHelper::CeAppHelper(const std::string& typeId)
 {

@@ -4,6 +4,8 @@
 
 #include "config-schema.h"
 
+#include "ns3/log.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -11,6 +13,8 @@
 
 namespace ns3
 {
+
+NS_LOG_COMPONENT_DEFINE("ConfigSchema");
 
 namespace
 {
@@ -48,39 +52,6 @@ JsonTypeName(const ConfigJson& value)
 }
 
 } // namespace
-
-ConfigError::ConfigError(std::string path, std::string detail, std::string source)
-    : std::runtime_error((source.empty() ? "" : source + ": ")
-                         + (path.empty() ? "" : "'" + path + "': ") + detail)
-    , m_path(std::move(path))
-    , m_detail(std::move(detail))
-    , m_source(std::move(source))
-{
-}
-
-const std::string&
-ConfigError::GetPath() const
-{
-    return m_path;
-}
-
-const std::string&
-ConfigError::GetDetail() const
-{
-    return m_detail;
-}
-
-const std::string&
-ConfigError::GetSource() const
-{
-    return m_source;
-}
-
-ConfigError
-ConfigError::WithSource(const std::string& source) const
-{
-    return ConfigError(m_path, m_detail, source);
-}
 
 std::string
 JoinConfigPath(const std::string& path, const std::string& key)
@@ -178,12 +149,13 @@ ConfigSchema::Number(double defaultValue,
 }
 
 ConfigSchema
-ConfigSchema::String(std::string defaultValue, std::string help)
+ConfigSchema::String(std::string defaultValue, std::string help, bool nonEmpty)
 {
     ConfigSchema node;
     node.m_kind = Kind::STRING;
     node.m_help = std::move(help);
     node.m_default = std::move(defaultValue);
+    node.m_nonEmpty = nonEmpty;
     return node;
 }
 
@@ -258,7 +230,7 @@ ConfigSchema::DescribeRange() const
             return all;
         }
         case Kind::STRING:
-            return "any text";
+            return m_nonEmpty ? "non-empty text" : "any text";
         case Kind::OBJECT:
             return "";
     }
@@ -392,7 +364,7 @@ ConfigSchema::ResolveUnder(const ConfigJson& input,
     {
         return ResolveLeaf(input, path);
     }
-    if (!input.is_object() && !input.is_null())
+    if (!input.is_object())
     {
         throw ConfigError(path, "expected an object, got " + JsonTypeName(input));
     }
@@ -407,7 +379,7 @@ ConfigSchema::ResolveUnder(const ConfigJson& input,
     for (const auto& [name, node] : m_members)
     {
         std::string childPath = JoinConfigPath(path, name);
-        bool present = input.is_object() && input.contains(name);
+        bool present = input.contains(name);
         resolved[name] =
             present ? node.ResolveUnder(input.at(name), childPath, root) : node.Defaults();
     }
@@ -418,70 +390,65 @@ ConfigSchema::ResolveUnder(const ConfigJson& input,
     return resolved;
 }
 
+ConfigError
+ConfigSchema::TypeError(const ConfigJson& value, const std::string& path) const
+{
+    std::string expected = m_kind == Kind::BOOLEAN   ? "a boolean"
+                           : m_kind == Kind::INTEGER ? "an integer"
+                           : m_kind == Kind::NUMBER  ? "a number"
+                                                     : "a string";
+    return ConfigError(path,
+                       "expected " + expected + ", got " + JsonTypeName(value) + " " + value.dump()
+                           + " (allowed: " + DescribeRange() + ")");
+}
+
 ConfigJson
 ConfigSchema::ResolveLeaf(const ConfigJson& value, const std::string& path) const
 {
-    auto wrongType = [&](const std::string& expected)
+    bool numeric = m_kind == Kind::INTEGER || m_kind == Kind::NUMBER;
+    bool textual = m_kind == Kind::STRING || m_kind == Kind::ENUM;
+    bool typeMatches = (m_kind == Kind::BOOLEAN && value.is_boolean())
+                       || (numeric && value.is_number()) || (textual && value.is_string());
+    if (!typeMatches)
     {
-        return ConfigError(path,
-                           "expected " + expected + ", got " + JsonTypeName(value) + " "
-                               + value.dump() + " (allowed: " + DescribeRange() + ")");
-    };
-    switch (m_kind)
+        throw TypeError(value, path);
+    }
+    if (numeric)
     {
-        case Kind::BOOLEAN:
-            if (!value.is_boolean())
-            {
-                throw wrongType("a boolean");
-            }
-            return value;
-        case Kind::STRING:
-            if (!value.is_string())
-            {
-                throw wrongType("a string");
-            }
-            return value;
-        case Kind::ENUM:
-            if (!value.is_string())
-            {
-                throw wrongType("a string");
-            }
-            if (std::find(m_choices.begin(), m_choices.end(), value.get<std::string>())
-                == m_choices.end())
-            {
-                throw ConfigError(path,
-                                  value.dump() + " is not allowed; expected one of "
-                                      + DescribeRange());
-            }
-            return value;
-        case Kind::INTEGER:
-        case Kind::NUMBER:
-        {
-            if (!value.is_number())
-            {
-                throw wrongType(m_kind == Kind::INTEGER ? "an integer" : "a number");
-            }
-            double number = value.get<double>();
-            if (m_kind == Kind::INTEGER && number != std::floor(number))
-            {
-                throw wrongType("an integer");
-            }
-            bool belowMin = m_minExclusive ? !(number > m_min) : !(number >= m_min);
-            if (belowMin || !(number <= m_max))
-            {
-                throw ConfigError(path,
-                                  "value " + value.dump() + " is out of range " + DescribeRange());
-            }
-            if (m_kind == Kind::INTEGER)
-            {
-                return static_cast<int64_t>(number);
-            }
-            return number;
-        }
-        case Kind::OBJECT:
-            break;
+        return ResolveNumber(value, path);
+    }
+    if (m_kind == Kind::ENUM
+        && std::find(m_choices.begin(), m_choices.end(), value.get<std::string>())
+               == m_choices.end())
+    {
+        throw ConfigError(path,
+                          value.dump() + " is not allowed; expected one of " + DescribeRange());
+    }
+    if (m_kind == Kind::STRING && m_nonEmpty && value.get<std::string>().empty())
+    {
+        throw ConfigError(path, "must not be empty");
     }
     return value;
+}
+
+ConfigJson
+ConfigSchema::ResolveNumber(const ConfigJson& value, const std::string& path) const
+{
+    double number = value.get<double>();
+    if (m_kind == Kind::INTEGER && number != std::floor(number))
+    {
+        throw TypeError(value, path);
+    }
+    bool belowMin = m_minExclusive ? !(number > m_min) : !(number >= m_min);
+    if (belowMin || !(number <= m_max))
+    {
+        throw ConfigError(path, "value " + value.dump() + " is out of range " + DescribeRange());
+    }
+    if (m_kind == Kind::INTEGER)
+    {
+        return static_cast<int64_t>(number);
+    }
+    return number;
 }
 
 ConfigJson

@@ -5,10 +5,11 @@
 #ifndef CE_LSLM_CONFIG_SCHEMA_H
 #define CE_LSLM_CONFIG_SCHEMA_H
 
+#include "config-error.h"
+
 #include <cstdint>
 #include <functional>
 #include <nlohmann/json.hpp>
-#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,38 +19,6 @@ namespace ns3
 
 /// JSON type used for scenario configurations: keeps keys in schema order when printed.
 using ConfigJson = nlohmann::ordered_json;
-
-/**
- * \brief A configuration error: names where it was found (file or command-line option), the
- * dotted JSON path at fault, and what is wrong with it.
- */
-class ConfigError : public std::runtime_error
-{
-  public:
-    /**
-     * \param path dotted JSON path of the offending key ("" for the whole document)
-     * \param detail what is wrong and, where possible, what is allowed
-     * \param source where the value came from (a file name or "--set"); may be empty
-     */
-    ConfigError(std::string path, std::string detail, std::string source = "");
-
-    /// \return the dotted JSON path of the offending key
-    const std::string& GetPath() const;
-    /// \return the explanation without source and path
-    const std::string& GetDetail() const;
-    /// \return where the value came from (file name or command-line option)
-    const std::string& GetSource() const;
-    /**
-     * \param source where the value came from
-     * \return the same error, attributed to \p source
-     */
-    ConfigError WithSource(const std::string& source) const;
-
-  private:
-    std::string m_path;   //!< dotted JSON path
-    std::string m_detail; //!< explanation
-    std::string m_source; //!< file name or option
-};
 
 /**
  * \brief A configuration schema written in code: a tree of typed keys with defaults, allowed
@@ -116,9 +85,10 @@ class ConfigSchema
     /**
      * \param defaultValue value used when the key is absent
      * \param help description
+     * \param nonEmpty whether the empty string is rejected
      * \return a free-text node
      */
-    static ConfigSchema String(std::string defaultValue, std::string help);
+    static ConfigSchema String(std::string defaultValue, std::string help, bool nonEmpty = false);
     /**
      * \param defaultValue value used when the key is absent (one of \p values)
      * \param values the allowed strings
@@ -199,6 +169,19 @@ class ConfigSchema
      */
     ConfigJson ResolveLeaf(const ConfigJson& value, const std::string& path) const;
     /**
+     * \brief Check a number against this integer or number node's range.
+     * \param value the user's value (a JSON number)
+     * \param path its dotted path
+     * \return the value (integral floats become integers for integer nodes)
+     */
+    ConfigJson ResolveNumber(const ConfigJson& value, const std::string& path) const;
+    /**
+     * \param value a value of the wrong type for this node
+     * \param path its dotted path
+     * \return the error naming the expected type and the allowed values
+     */
+    ConfigError TypeError(const ConfigJson& value, const std::string& path) const;
+    /**
      * \brief Resolve() below \p root, which is searched for suggestions.
      * \param input the user's (sub-)document
      * \param path its dotted path
@@ -234,6 +217,7 @@ class ConfigSchema
     double m_min{0};                    //!< numeric lower bound
     double m_max{0};                    //!< numeric upper bound
     bool m_minExclusive{false};         //!< whether m_min is excluded
+    bool m_nonEmpty{false};             //!< whether "" is rejected (strings)
     std::vector<std::string> m_choices; //!< enumeration values
 };
 

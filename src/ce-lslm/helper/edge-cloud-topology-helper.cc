@@ -8,13 +8,17 @@
 #include "ns3/error-model.h"
 #include "ns3/internet-stack-helper.h"
 #include "ns3/ipv4-address-helper.h"
+#include "ns3/log.h"
 #include "ns3/point-to-point-helper.h"
 #include "ns3/pointer.h"
 #include "ns3/queue-size.h"
 #include "ns3/string.h"
+#include "ns3/traffic-control-helper.h"
 
 namespace ns3
 {
+
+NS_LOG_COMPONENT_DEFINE("EdgeCloudTopologyHelper");
 
 namespace
 {
@@ -49,10 +53,18 @@ EdgeCloudTopologyHelper::Connect(Ptr<Node> a,
     PointToPointHelper p2p;
     p2p.SetDeviceAttribute("DataRate", DataRateValue(parameters.rate));
     p2p.SetChannelAttribute("Delay", TimeValue(parameters.delay));
-    p2p.SetQueue("ns3::DropTailQueue<Packet>",
-                 "MaxSize",
-                 QueueSizeValue(QueueSize(QueueSizeUnit::PACKETS, parameters.queuePackets)));
+    // Linux-like buffering: a FIFO queue disc of queuePackets packets in front of a device
+    // that holds one packet (the driver ring). Installing it before the addresses keeps ns-3's
+    // default queue disc (FqCoDel, 10240 packets) away, so the configured size is the buffer
+    // and every overflow is a traced queue-disc drop.
+    p2p.SetQueue("ns3::DropTailQueue<Packet>", "MaxSize", QueueSizeValue(QueueSize("1p")));
     NetDeviceContainer devices = p2p.Install(a, b);
+    TrafficControlHelper queues;
+    queues.SetRootQueueDisc(
+        "ns3::FifoQueueDisc",
+        "MaxSize",
+        QueueSizeValue(QueueSize(QueueSizeUnit::PACKETS, parameters.queuePackets)));
+    queues.Install(devices);
     if (parameters.lossRate > 0)
     {
         for (uint32_t i = 0; i < devices.GetN(); ++i)
@@ -66,6 +78,15 @@ EdgeCloudTopologyHelper::Connect(Ptr<Node> a,
     return devices;
 }
 
+Ipv4Address
+EdgeCloudTopologyHelper::AssignAddresses(Ipv4AddressHelper& addresses,
+                                         const NetDeviceContainer& devices)
+{
+    Ipv4InterfaceContainer interfaces = addresses.Assign(devices);
+    addresses.NewNetwork();
+    return interfaces.GetAddress(1);
+}
+
 void
 EdgeCloudTopologyHelper::Install(uint32_t terminals, uint32_t edges)
 {
@@ -77,6 +98,7 @@ EdgeCloudTopologyHelper::Install(uint32_t terminals, uint32_t edges)
     m_terminals.Create(terminals);
     m_edges.Create(edges);
     m_cloud.Create(1);
+    // The stack first: Connect() installs queue discs, which need the traffic-control layer.
     InternetStackHelper internet;
     internet.Install(m_cloud);
     internet.Install(m_edges);
@@ -86,17 +108,14 @@ EdgeCloudTopologyHelper::Install(uint32_t terminals, uint32_t edges)
     for (uint32_t e = 0; e < edges; ++e)
     {
         m_backhaulDevices.push_back(Connect(m_edges.Get(e), m_cloud.Get(0), m_backhaul));
-        m_cloudAddresses.push_back(
-            backhaulAddresses.Assign(m_backhaulDevices.back()).GetAddress(1));
-        backhaulAddresses.NewNetwork();
+        m_cloudAddresses.push_back(AssignAddresses(backhaulAddresses, m_backhaulDevices.back()));
     }
     Ipv4AddressHelper accessAddresses("10.1.0.0", "255.255.255.252");
     for (uint32_t t = 0; t < terminals; ++t)
     {
         m_accessDevices.push_back(
             Connect(m_terminals.Get(t), m_edges.Get(GetEdgeIndex(t)), m_access));
-        m_edgeAddresses.push_back(accessAddresses.Assign(m_accessDevices.back()).GetAddress(1));
-        accessAddresses.NewNetwork();
+        m_edgeAddresses.push_back(AssignAddresses(accessAddresses, m_accessDevices.back()));
     }
 }
 

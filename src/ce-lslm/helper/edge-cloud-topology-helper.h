@@ -6,6 +6,7 @@
 #define CE_LSLM_EDGE_CLOUD_TOPOLOGY_HELPER_H
 
 #include "ns3/data-rate.h"
+#include "ns3/ipv4-address-helper.h"
 #include "ns3/ipv4-address.h"
 #include "ns3/net-device-container.h"
 #include "ns3/node-container.h"
@@ -35,8 +36,11 @@ struct PointToPointLinkParameters
  *
  * Installs the Internet stack and gives each link its own /30 subnet (access links from
  * 10.1.0.0/16, backhaul links from 10.2.0.0/16), so applications address their neighbour on
- * the shared link and no routing protocol is needed. Lossy links drop packets on reception
- * with a RateErrorModel; AssignStreams() makes those drops reproducible.
+ * the shared link and no routing protocol is needed. Each device sends from a FIFO queue disc
+ * of queuePackets packets (plus the one packet its own queue holds), which replaces ns-3's
+ * default FqCoDel; a packet that finds it full is dropped (queue disc "Drop" trace). Lossy
+ * links drop packets on reception with a RateErrorModel; AssignStreams() makes those drops
+ * reproducible.
  */
 class EdgeCloudTopologyHelper
 {
@@ -96,6 +100,15 @@ class EdgeCloudTopologyHelper
     int64_t AssignStreams(int64_t stream);
 
   private:
+    /**
+     * \brief Give a link's two devices addresses in the next subnet of \p addresses.
+     * \param addresses the link class's address allocator
+     * \param devices the link's devices
+     * \return the address of devices[1] (the edge, or the cloud)
+     */
+    static Ipv4Address AssignAddresses(Ipv4AddressHelper& addresses,
+                                       const NetDeviceContainer& devices);
+
     /**
      * \brief Connect two nodes with a point-to-point link.
      * \param a first node (device [0])

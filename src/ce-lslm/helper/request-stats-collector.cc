@@ -5,7 +5,9 @@
 #include "request-stats-collector.h"
 
 #include "ns3/log.h"
+#include "ns3/queue-disc.h"
 #include "ns3/simulator.h"
+#include "ns3/traffic-control-layer.h"
 
 #include <cstdio>
 
@@ -13,51 +15,6 @@ namespace ns3
 {
 
 NS_LOG_COMPONENT_DEFINE("RequestStatsCollector");
-
-std::optional<Time>
-RequestRecord::GetTtft() const
-{
-    if (!firstToken)
-    {
-        return std::nullopt;
-    }
-    return *firstToken - issued;
-}
-
-std::optional<Time>
-RequestRecord::GetTpot() const
-{
-    if (outcome != COMPLETED || tokensReceived < 2 || !firstToken || !lastToken)
-    {
-        return std::nullopt;
-    }
-    return (*lastToken - *firstToken) / static_cast<int64_t>(tokensReceived - 1);
-}
-
-std::optional<Time>
-RequestRecord::GetE2e() const
-{
-    if (outcome != COMPLETED || !ended)
-    {
-        return std::nullopt;
-    }
-    return *ended - issued;
-}
-
-std::string
-RequestRecord::OutcomeName(Outcome outcome)
-{
-    switch (outcome)
-    {
-        case COMPLETED:
-            return "completed";
-        case FAILED:
-            return "failed";
-        case PENDING:
-            return "pending";
-    }
-    return "?";
-}
 
 std::string
 RequestStatsCollector::LinkName(Link link)
@@ -126,21 +83,61 @@ RequestStatsCollector::AddCloud(Ptr<CloudApp> app)
 }
 
 void
-RequestStatsCollector::AddLinkDevice(Ptr<NetDevice> device, Link link)
+RequestStatsCollector::AddLinkDevice(Ptr<NetDevice> device, Link transmits, Link receives)
 {
-    LinkCounters* counters = &m_links[link];
-    auto onTransmit = [counters](Ptr<const Packet> packet)
+    LinkCounters* sent = &m_links[transmits];
+    LinkCounters* received = &m_links[receives];
+    auto onTransmit = [sent](Ptr<const Packet> packet)
     {
-        counters->wireBytes += packet->GetSize();
-        ++counters->wirePackets;
+        sent->wireBytes += packet->GetSize();
+        ++sent->wirePackets;
     };
-    auto onDrop = [counters](Ptr<const Packet>)
+    auto onReceptionLoss = [received](Ptr<const Packet>)
     {
-        ++counters->droppedPackets;
+        ++received->droppedPackets;
     };
-    device->TraceConnectWithoutContext("PhyTxEnd", Callback<void, Ptr<const Packet>>(onTransmit));
-    device->TraceConnectWithoutContext("PhyRxDrop", Callback<void, Ptr<const Packet>>(onDrop));
-    device->TraceConnectWithoutContext("MacTxDrop", Callback<void, Ptr<const Packet>>(onDrop));
+    auto onQueueDrop = [sent](Ptr<const QueueDiscItem>)
+    {
+        ++sent->droppedPackets;
+    };
+    bool connected =
+        device->TraceConnectWithoutContext("PhyTxEnd",
+                                           Callback<void, Ptr<const Packet>>(onTransmit))
+        && device->TraceConnectWithoutContext("PhyRxDrop",
+                                              Callback<void, Ptr<const Packet>>(onReceptionLoss));
+    // Transmit-side drops happen in the queue disc in front of the device (the device's own
+    // one-packet queue is flow-controlled and never overflows).
+    Ptr<TrafficControlLayer> trafficControl = device->GetNode()->GetObject<TrafficControlLayer>();
+    Ptr<QueueDisc> queue =
+        trafficControl ? trafficControl->GetRootQueueDiscOnDevice(device) : Ptr<QueueDisc>();
+    NS_ABORT_MSG_UNLESS(connected && queue,
+                        "link device " << device->GetInstanceTypeId().GetName()
+                                       << " lacks the traces or the queue disc counted here");
+    queue->TraceConnectWithoutContext("Drop",
+                                      Callback<void, Ptr<const QueueDiscItem>>(onQueueDrop));
+}
+
+void
+RequestStatsCollector::Install(const EdgeCloudTopologyHelper& topology,
+                               const InferenceServiceHelper& service)
+{
+    AddCloud(DynamicCast<CloudApp>(service.GetCloudApp().Get(0)));
+    ApplicationContainer edges = service.GetEdgeApps();
+    for (uint32_t e = 0; e < edges.GetN(); ++e)
+    {
+        AddEdge(DynamicCast<EdgeApp>(edges.Get(e)), e);
+        NetDeviceContainer backhaul = topology.GetBackhaulDevices(e);
+        AddLinkDevice(backhaul.Get(0), BACKHAUL, BACKHAUL);
+        AddLinkDevice(backhaul.Get(1), BACKHAUL, BACKHAUL);
+    }
+    ApplicationContainer terminals = service.GetTerminalApps();
+    for (uint32_t t = 0; t < terminals.GetN(); ++t)
+    {
+        AddTerminal(DynamicCast<TerminalApp>(terminals.Get(t)), t, topology.GetEdgeIndex(t));
+        NetDeviceContainer access = topology.GetAccessDevices(t);
+        AddLinkDevice(access.Get(0), UPLINK, DOWNLINK);
+        AddLinkDevice(access.Get(1), DOWNLINK, UPLINK);
+    }
 }
 
 void

@@ -5,6 +5,10 @@
 #ifndef CE_LSLM_REQUEST_STATS_COLLECTOR_H
 #define CE_LSLM_REQUEST_STATS_COLLECTOR_H
 
+#include "edge-cloud-topology-helper.h"
+#include "inference-service-helper.h"
+#include "request-record.h"
+
 #include "ns3/cloud-app.h"
 #include "ns3/edge-app.h"
 #include "ns3/net-device.h"
@@ -14,56 +18,12 @@
 #include <array>
 #include <cstdint>
 #include <map>
-#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
 namespace ns3
 {
-
-/**
- * \ingroup ce-lslm
- * \brief What happened to one request: one row of requests.csv.
- */
-struct RequestRecord
-{
-    /// How a request ended.
-    enum Outcome
-    {
-        PENDING,   //!< still running
-        COMPLETED, //!< the last token arrived
-        FAILED     //!< ended without its answer (see failureReason)
-    };
-
-    uint64_t id{0};                 //!< request id (terminal id << 32 | sequence)
-    uint32_t terminal{0};           //!< terminal index
-    uint32_t edge{0};               //!< index of the edge serving the terminal
-    uint32_t promptTokens{0};       //!< prompt length, in tokens
-    uint32_t answerTokens{0};       //!< answer length asked for, in tokens
-    uint32_t tokensReceived{0};     //!< answer tokens that reached the terminal
-    Time issued;                    //!< when the terminal issued it
-    std::optional<Time> firstToken; //!< when the first token arrived
-    std::optional<Time> lastToken;  //!< when the latest token arrived
-    std::optional<Time> ended;      //!< when it completed or failed
-    Outcome outcome{PENDING};       //!< how it ended
-    std::string failureReason;      //!< why it failed ("" unless FAILED)
-    uint64_t uplinkBytes{0};        //!< bytes the terminal sent for it (frames)
-    uint64_t downlinkBytes{0};      //!< bytes the edge sent to the terminal for it (frames)
-    uint64_t backhaulBytes{0};      //!< bytes sent between edge and cloud for it, both ways
-
-    /// \return time to first token, if a token arrived
-    std::optional<Time> GetTtft() const;
-    /// \return mean time per output token after the first, if completed with >= 2 tokens
-    std::optional<Time> GetTpot() const;
-    /// \return end-to-end latency, if completed
-    std::optional<Time> GetE2e() const;
-    /**
-     * \param outcome an outcome
-     * \return its name in requests.csv ("completed", "failed", "pending")
-     */
-    static std::string OutcomeName(Outcome outcome);
-};
 
 /**
  * \ingroup ce-lslm
@@ -126,10 +86,18 @@ class RequestStatsCollector
     /// \param app the cloud application
     void AddCloud(Ptr<CloudApp> app);
     /**
-     * \param device a link device whose transmissions count towards \p link
-     * \param link the link class
+     * \param device a link device
+     * \param transmits class of the traffic it sends (its transmissions and queue drops)
+     * \param receives class of the traffic it receives (its reception losses)
      */
-    void AddLinkDevice(Ptr<NetDevice> device, Link link);
+    void AddLinkDevice(Ptr<NetDevice> device, Link transmits, Link receives);
+
+    /**
+     * \brief Hook up every application of \p service and every link device of \p topology.
+     * \param topology the installed topology
+     * \param service the service installed on it
+     */
+    void Install(const EdgeCloudTopologyHelper& topology, const InferenceServiceHelper& service);
 
     /// End of simulation: requests still running fail as "unfinished" at Now().
     void Finish();

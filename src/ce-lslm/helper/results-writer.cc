@@ -4,6 +4,8 @@
 
 #include "results-writer.h"
 
+#include "ns3/log.h"
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -13,6 +15,8 @@
 
 namespace ns3
 {
+
+NS_LOG_COMPONENT_DEFINE("ResultsWriter");
 
 namespace
 {
@@ -89,6 +93,17 @@ ResultsWriter::OpenFile(const std::string& file) const
         throw std::runtime_error("cannot open '" + path + "' for writing: " + std::strerror(errno));
     }
     return stream;
+}
+
+void
+ResultsWriter::RemoveFile(const std::string& file) const
+{
+    std::error_code error;
+    std::filesystem::remove(GetPath(file), error);
+    if (error)
+    {
+        throw std::runtime_error("cannot remove stale '" + GetPath(file) + "': " + error.message());
+    }
 }
 
 void

@@ -47,6 +47,13 @@ class ResultsWriter
     std::ofstream OpenFile(const std::string& file) const;
 
     /**
+     * \brief Remove an output file left by an earlier run, if there is one.
+     * \param file a file name
+     * \throw std::runtime_error if it exists and cannot be removed
+     */
+    void RemoveFile(const std::string& file) const;
+
+    /**
      * \param summary from BuildScenarioSummary()
      * \throw std::runtime_error on an I/O error
      */

@@ -6,14 +6,21 @@
 
 #include "scenario-schema.h"
 
+#include "ns3/log.h"
+
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <memory>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
 namespace ns3
 {
+
+NS_LOG_COMPONENT_DEFINE("ScenarioConfig");
 
 namespace
 {
@@ -39,6 +46,52 @@ LineAndColumn(const std::string& text, std::size_t offset)
     return "line " + std::to_string(line) + ", column " + std::to_string(column);
 }
 
+/**
+ * A parser callback that rejects a key named twice in one object (nlohmann would silently
+ * keep the last value), naming the key's dotted path.
+ */
+ConfigJson::parser_callback_t
+DuplicateKeyCheck(const std::string& source)
+{
+    struct Level
+    {
+        std::set<std::string> keys; //!< keys seen in this object
+        std::string current;        //!< key being parsed
+    };
+
+    auto levels = std::make_shared<std::vector<Level>>();
+    return [levels, source](int, ConfigJson::parse_event_t event, ConfigJson& parsed)
+    {
+        switch (event)
+        {
+            case ConfigJson::parse_event_t::object_start:
+                levels->push_back({});
+                break;
+            case ConfigJson::parse_event_t::object_end:
+                levels->pop_back();
+                break;
+            case ConfigJson::parse_event_t::key:
+            {
+                Level& level = levels->back();
+                level.current = parsed.get<std::string>();
+                if (!level.keys.insert(level.current).second)
+                {
+                    std::string path;
+                    for (const auto& outer : *levels)
+                    {
+                        path = JoinConfigPath(path, outer.current);
+                    }
+                    throw ConfigError(path, "duplicate key (each key may appear once)", source);
+                }
+                break;
+            }
+            default:
+                break;
+        }
+        return true;
+    };
+}
+
 } // namespace
 
 ScenarioConfig::ScenarioConfig()
@@ -50,7 +103,7 @@ ScenarioConfig::ScenarioConfig(const ConfigJson& document, const std::string& so
 {
     try
     {
-        m_json = ScenarioSchema().Resolve(document);
+        m_json = ScenarioSchema().Resolve(document.is_null() ? ConfigJson::object() : document);
     }
     catch (const ConfigError& error)
     {
@@ -61,6 +114,10 @@ ScenarioConfig::ScenarioConfig(const ConfigJson& document, const std::string& so
 ConfigJson
 ScenarioConfig::ReadDocument(const std::string& path)
 {
+    if (std::filesystem::is_directory(path))
+    {
+        throw ConfigError("", "is a directory, not a config file", path);
+    }
     std::ifstream file(path, std::ios::binary);
     if (!file)
     {
@@ -82,7 +139,7 @@ ScenarioConfig::ParseDocument(const std::string& text, const std::string& source
 {
     try
     {
-        ConfigJson document = ConfigJson::parse(text);
+        ConfigJson document = ConfigJson::parse(text, DuplicateKeyCheck(source));
         if (!document.is_object())
         {
             throw ConfigError("", "the document must be a JSON object", source);

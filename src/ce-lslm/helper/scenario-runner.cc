@@ -4,17 +4,16 @@
 
 #include "scenario-runner.h"
 
-#include "cloud-app-helper.h"
-#include "edge-app-helper.h"
-#include "terminal-app-helper.h"
+#include "inference-service-helper.h"
 
 #include "ns3/config.h"
-#include "ns3/inet-socket-address.h"
 #include "ns3/log.h"
 #include "ns3/rng-seed-manager.h"
 #include "ns3/simulator.h"
 #include "ns3/string.h"
 #include "ns3/uinteger.h"
+
+#include <cmath>
 
 namespace ns3
 {
@@ -57,69 +56,31 @@ PointToPointLinkParameters
 ScenarioRunner::LinkParameters(const std::string& prefix) const
 {
     PointToPointLinkParameters link;
-    link.rate = DataRate(static_cast<uint64_t>(m_config.GetDouble(prefix + ".rate_mbps") * 1e6));
+    link.rate = DataRate(std::llround(m_config.GetDouble(prefix + ".rate_mbps") * 1e6));
     link.delay = Seconds(m_config.GetDouble(prefix + ".delay_ms") / 1e3);
     link.lossRate = m_config.GetDouble(prefix + ".loss_rate");
     link.queuePackets = static_cast<uint32_t>(m_config.GetInt(prefix + ".queue_packets"));
     return link;
 }
 
-ApplicationContainer
-ScenarioRunner::InstallCloud(const EdgeCloudTopologyHelper& topology,
-                             RequestStatsCollector& collector) const
+void
+ScenarioRunner::ConfigureService(InferenceServiceHelper& service) const
 {
-    CloudAppHelper helper(CLOUD_PORT);
-    helper.SetAttribute("TokenInterval",
-                        TimeValue(Seconds(m_config.GetDouble("cloud.token_interval_ms") / 1e3)));
-    helper.SetAttribute("TokenBytes", UintegerValue(m_config.GetInt("workload.bytes_per_token")));
-    ApplicationContainer apps = helper.Install(topology.GetCloud());
-    collector.AddCloud(DynamicCast<CloudApp>(apps.Get(0)));
-    return apps;
-}
-
-ApplicationContainer
-ScenarioRunner::InstallEdges(const EdgeCloudTopologyHelper& topology,
-                             RequestStatsCollector& collector) const
-{
-    ApplicationContainer apps;
-    for (uint32_t e = 0; e < topology.GetEdges().GetN(); ++e)
-    {
-        EdgeAppHelper helper(EDGE_PORT, InetSocketAddress(topology.GetCloudAddress(e), CLOUD_PORT));
-        apps.Add(helper.Install(topology.GetEdges().Get(e)));
-        collector.AddEdge(DynamicCast<EdgeApp>(apps.Get(e)), e);
-        NetDeviceContainer backhaul = topology.GetBackhaulDevices(e);
-        collector.AddLinkDevice(backhaul.Get(0), RequestStatsCollector::BACKHAUL);
-        collector.AddLinkDevice(backhaul.Get(1), RequestStatsCollector::BACKHAUL);
-    }
-    return apps;
-}
-
-ApplicationContainer
-ScenarioRunner::InstallTerminals(const EdgeCloudTopologyHelper& topology,
-                                 RequestStatsCollector& collector) const
-{
-    ApplicationContainer apps;
-    for (uint32_t t = 0; t < topology.GetTerminals().GetN(); ++t)
-    {
-        TerminalAppHelper helper(InetSocketAddress(topology.GetEdgeAddress(t), EDGE_PORT));
-        helper.SetArrivals(m_config.GetDouble("workload.arrival_rate_per_s"),
-                           m_config.GetString("workload.arrival") == "poisson");
-        helper.SetTokenCounts(m_config.GetInt("workload.prompt_tokens.min"),
-                              m_config.GetInt("workload.prompt_tokens.max"),
-                              m_config.GetInt("workload.answer_tokens.min"),
-                              m_config.GetInt("workload.answer_tokens.max"));
-        helper.SetAttribute("BytesPerToken",
-                            UintegerValue(m_config.GetInt("workload.bytes_per_token")));
-        helper.SetAttribute("MaxRequests",
-                            UintegerValue(m_config.GetInt("workload.max_requests_per_terminal")));
-        apps.Add(helper.Install(topology.GetTerminals().Get(t), t));
-        collector.AddTerminal(DynamicCast<TerminalApp>(apps.Get(t)), t, topology.GetEdgeIndex(t));
-        NetDeviceContainer access = topology.GetAccessDevices(t);
-        collector.AddLinkDevice(access.Get(0), RequestStatsCollector::UPLINK);
-        collector.AddLinkDevice(access.Get(1), RequestStatsCollector::DOWNLINK);
-    }
-    TerminalAppHelper::AssignStreams(apps, kTerminalStreams);
-    return apps;
+    service.SetArrivals(m_config.GetDouble("workload.arrival_rate_per_s"),
+                        m_config.GetString("workload.arrival") == "poisson");
+    service.SetTokenCounts(m_config.GetInt("workload.prompt_tokens.min"),
+                           m_config.GetInt("workload.prompt_tokens.max"),
+                           m_config.GetInt("workload.answer_tokens.min"),
+                           m_config.GetInt("workload.answer_tokens.max"));
+    UintegerValue bytesPerToken(m_config.GetInt("workload.bytes_per_token"));
+    service.SetTerminalAttribute("BytesPerToken", bytesPerToken);
+    service.SetTerminalAttribute(
+        "MaxRequests",
+        UintegerValue(m_config.GetInt("workload.max_requests_per_terminal")));
+    service.SetCloudAttribute("TokenBytes", bytesPerToken);
+    service.SetCloudAttribute(
+        "TokenInterval",
+        TimeValue(Seconds(m_config.GetDouble("cloud.token_interval_ms") / 1e3)));
 }
 
 ScenarioResults
@@ -136,13 +97,15 @@ ScenarioRunner::Run(std::ostream* messageTrace)
                      static_cast<uint32_t>(m_config.GetInt("topology.edges")));
     topology.AssignStreams(kTopologyStreams);
 
+    InferenceServiceHelper service;
+    ConfigureService(service);
+    service.Install(topology);
+    service.AssignStreams(kTerminalStreams);
+    service.GetTerminalApps().Stop(window);
+
     RequestStatsCollector collector;
     collector.EnableMessageTrace(messageTrace);
-    InstallCloud(topology, collector).Start(Seconds(0));
-    InstallEdges(topology, collector).Start(Seconds(0));
-    ApplicationContainer terminals = InstallTerminals(topology, collector);
-    terminals.Start(Seconds(0));
-    terminals.Stop(window);
+    collector.Install(topology, service);
 
     Simulator::Stop(end);
     Simulator::Run();
@@ -157,6 +120,11 @@ ScenarioRunner::Run(std::ostream* messageTrace)
             collector.GetLinkCounters(static_cast<RequestStatsCollector::Link>(link));
     }
     results.protocolErrors = collector.GetProtocolErrors();
+    ApplicationContainer terminals = service.GetTerminalApps();
+    for (uint32_t t = 0; t < terminals.GetN(); ++t)
+    {
+        results.issuedRequests += DynamicCast<TerminalApp>(terminals.Get(t))->GetIssuedRequests();
+    }
     results.arrivalWindowEnd = window;
     results.end = Simulator::Now();
     Simulator::Destroy();

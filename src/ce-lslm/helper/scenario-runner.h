@@ -6,8 +6,10 @@
 #define CE_LSLM_SCENARIO_RUNNER_H
 
 #include "edge-cloud-topology-helper.h"
+#include "inference-service-helper.h"
 #include "request-stats-collector.h"
 #include "scenario-config.h"
+#include "scenario-results.h"
 
 #include "ns3/application-container.h"
 #include "ns3/nstime.h"
@@ -18,20 +20,6 @@
 
 namespace ns3
 {
-
-/**
- * \ingroup ce-lslm
- * \brief Everything one scenario run produced, ready to be summarized and written.
- */
-struct ScenarioResults
-{
-    ScenarioConfig config;               //!< the resolved configuration
-    std::vector<RequestRecord> requests; //!< in issue order
-    std::array<LinkCounters, RequestStatsCollector::LINK_COUNT> links; //!< per link class
-    uint64_t protocolErrors{0}; //!< malformed or unexpected messages seen by any application
-    Time arrivalWindowEnd;      //!< end of the arrival window (simulation.duration_s)
-    Time end;                   //!< simulated time when the run stopped
-};
 
 /**
  * \ingroup ce-lslm
@@ -56,11 +44,6 @@ class ScenarioRunner
      */
     ScenarioResults Run(std::ostream* messageTrace = nullptr);
 
-    /// TCP port of the edge nodes' terminal-facing server.
-    static constexpr uint16_t EDGE_PORT = 7000;
-    /// TCP port of the cloud node's edge-facing server.
-    static constexpr uint16_t CLOUD_PORT = 7100;
-
   private:
     /// Apply RngSeed, RngRun and the TCP defaults from the configuration.
     void ConfigureGlobals() const;
@@ -71,31 +54,10 @@ class ScenarioRunner
     PointToPointLinkParameters LinkParameters(const std::string& prefix) const;
 
     /**
-     * \brief Install the cloud application and hook it to \p collector.
-     * \param topology the built topology
-     * \param collector the statistics collector
-     * \return the application
+     * \brief Set the service's workload and application attributes from the configuration.
+     * \param service the helper to configure
      */
-    ApplicationContainer InstallCloud(const EdgeCloudTopologyHelper& topology,
-                                      RequestStatsCollector& collector) const;
-    /**
-     * \brief Install one edge application per edge node and hook them and the backhaul
-     * devices to \p collector.
-     * \param topology the built topology
-     * \param collector the statistics collector
-     * \return the applications, in edge order
-     */
-    ApplicationContainer InstallEdges(const EdgeCloudTopologyHelper& topology,
-                                      RequestStatsCollector& collector) const;
-    /**
-     * \brief Install one terminal application per terminal node, fix their random streams
-     * and hook them and the access devices to \p collector.
-     * \param topology the built topology
-     * \param collector the statistics collector
-     * \return the applications, in terminal order
-     */
-    ApplicationContainer InstallTerminals(const EdgeCloudTopologyHelper& topology,
-                                          RequestStatsCollector& collector) const;
+    void ConfigureService(InferenceServiceHelper& service) const;
 
     ScenarioConfig m_config; //!< the scenario
 };

@@ -4,11 +4,20 @@
 
 #include "scenario-schema.h"
 
+#include "ns3/frame-header.h"
+#include "ns3/log.h"
+#include "ns3/message-header.h"
+#include "ns3/request-header.h"
+
 namespace ns3
 {
 
+NS_LOG_COMPONENT_DEFINE("ScenarioSchema");
+
 namespace
 {
+
+using S = ConfigSchema;
 
 constexpr double kMaxSeconds = 1e6;
 constexpr int64_t kMaxTokens = 1000000;
@@ -17,47 +26,168 @@ constexpr int64_t kMaxTokens = 1000000;
 ConfigSchema
 LinkSchema(const std::string& what, double rateMbps, double delayMs)
 {
-    return ConfigSchema::Object(
+    return S::Object(
         what,
-        {{"rate_mbps",
-          ConfigSchema::Number(rateMbps, 0, 1e6, "Data rate of each direction, in Mbit/s", true)},
-         {"delay_ms", ConfigSchema::Number(delayMs, 0, 1e4, "One-way propagation delay, in ms")},
+        {{"rate_mbps", S::Number(rateMbps, 0.001, 1e6, "Data rate of each direction, in Mbit/s")},
+         {"delay_ms", S::Number(delayMs, 0, 1e4, "One-way propagation delay, in ms")},
          {"loss_rate",
-          ConfigSchema::Number(0,
-                               0,
-                               0.5,
-                               "Probability that a packet is lost on reception, in each "
-                               "direction (0 = lossless; TCP retransmits what is lost)")},
+          S::Number(0,
+                    0,
+                    0.5,
+                    "Probability that a packet is lost on reception, in each direction "
+                    "(0 = lossless; TCP retransmits what is lost)")},
          {"queue_packets",
-          ConfigSchema::Integer(100,
-                                1,
-                                1000000,
-                                "Transmit queue of each link device, in packets (drop-tail)")}});
+          S::Integer(100,
+                     1,
+                     1000000,
+                     "FIFO transmit queue in front of each link device, in packets; a "
+                     "packet that finds it full is dropped")}});
 }
 
 /// A token count drawn uniformly from [min, max] per request; min == max gives a constant.
 ConfigSchema
 TokenRangeSchema(const std::string& what, int64_t tokens)
 {
-    return ConfigSchema::Object(
-        what + ", drawn uniformly per request from [min, max]",
-        {{"min", ConfigSchema::Integer(tokens, 1, kMaxTokens, "Smallest count, in tokens")},
-         {"max", ConfigSchema::Integer(tokens, 1, kMaxTokens, "Largest count, in tokens")}},
-        [](const ConfigJson& range, const std::string& path)
-        {
-            if (range.at("min").get<int64_t>() > range.at("max").get<int64_t>())
-            {
-                throw ConfigError(JoinConfigPath(path, "min"),
-                                  "min " + range.at("min").dump() + " is larger than max "
-                                      + range.at("max").dump());
-            }
-        });
+    return S::Object(what + ", drawn uniformly per request from [min, max]",
+                     {{"min", S::Integer(tokens, 1, kMaxTokens, "Smallest count, in tokens")},
+                      {"max", S::Integer(tokens, 1, kMaxTokens, "Largest count, in tokens")}},
+                     [](const ConfigJson& range, const std::string& path)
+                     {
+                         if (range.at("min").get<int64_t>() > range.at("max").get<int64_t>())
+                         {
+                             throw ConfigError(JoinConfigPath(path, "min"),
+                                               "min " + range.at("min").dump()
+                                                   + " is larger than max "
+                                                   + range.at("max").dump());
+                         }
+                     });
+}
+
+ConfigSchema
+SimulationSchema()
+{
+    return S::Object(
+        "Time and randomness",
+        {{"duration_s",
+          S::Number(20,
+                    0.001,
+                    kMaxSeconds,
+                    "Arrival window: terminals issue requests during [0, duration_s), in s")},
+         {"drain_s",
+          S::Number(30,
+                    0,
+                    kMaxSeconds,
+                    "Extra time after the arrival window for requests in flight to finish, "
+                    "in s; requests still unfinished then count as failed")},
+         {"seed", S::Integer(1, 1, 2147483647, "ns-3 RngSeed (--seed overrides it)")},
+         {"run",
+          S::Integer(1, 0, 2147483647, "ns-3 RngRun: the replica number (--run overrides it)")}});
+}
+
+ConfigSchema
+TopologySchema()
+{
+    return S::Object(
+        "Nodes and links: terminals -> edge -> cloud",
+        {{"terminals",
+          S::Integer(4,
+                     1,
+                     10000,
+                     "Number of terminals (users); each has its own access link, so run time "
+                     "grows faster than linearly beyond about 1000 terminals per edge")},
+         {"edges",
+          S::Integer(1, 1, 1000, "Number of edge nodes; terminal i is served by edge i mod edges")},
+         {"access", LinkSchema("Terminal-edge access link (one per terminal)", 100, 5)},
+         {"backhaul", LinkSchema("Edge-cloud backhaul link (one per edge)", 1000, 10)}});
+}
+
+ConfigSchema
+WorkloadSchema()
+{
+    return S::Object(
+        "Requests issued by each terminal",
+        {{"arrival",
+          S::Enum("poisson",
+                  {"poisson", "periodic"},
+                  "Arrival process per terminal: poisson (exponential inter-arrival times) or "
+                  "periodic (constant inter-arrival time, each terminal at its own random "
+                  "phase)")},
+         {"arrival_rate_per_s",
+          S::Number(0.5, 0, 1e4, "Mean request rate of each terminal, in requests/s", true)},
+         {"max_requests_per_terminal",
+          S::Integer(0, 0, 100000000, "Stop after this many requests (0 = no limit)")},
+         {"prompt_tokens", TokenRangeSchema("Prompt length", 128)},
+         {"answer_tokens", TokenRangeSchema("Answer length", 32)},
+         {"bytes_per_token",
+          S::Integer(4, 1, 64, "Text bytes carried per prompt or answer token, in bytes")}});
+}
+
+ConfigSchema
+TransportSchema()
+{
+    return S::Object(
+        "TCP connections (terminal-edge, edge-cloud) and message framing",
+        {{"tcp_variant",
+          S::Enum("TcpCubic",
+                  {"TcpCubic", "TcpNewReno", "TcpLinuxReno", "TcpBbr", "TcpVegas", "TcpDctcp"},
+                  "ns-3 TCP congestion control (ns3::TcpL4Protocol::SocketType)")},
+         {"segment_size_bytes",
+          S::Integer(1448,
+                     536,
+                     1460,
+                     "TCP maximum segment size, in bytes (at most the 1500-byte link MTU minus "
+                     "IP and TCP headers, so segments are never fragmented)")},
+         {"send_buffer_bytes",
+          S::Integer(131072, 4096, 1073741824, "TCP send buffer per socket, in bytes")},
+         {"recv_buffer_bytes",
+          S::Integer(131072, 4096, 1073741824, "TCP receive buffer per socket, in bytes")},
+         {"max_frame_bytes",
+          S::Integer(67108864,
+                     1024,
+                     2147483647,
+                     "Largest message accepted from a peer, in bytes; a larger frame closes "
+                     "the connection as a framing error")}});
+}
+
+ConfigSchema
+OutputSchema()
+{
+    return S::Object(
+        "Where results go and which opt-in traces are written",
+        {{"dir",
+          S::String("traces/latest",
+                    "Output directory (created if missing; --out overrides it)",
+                    true)},
+         {"messages_trace",
+          S::Boolean(false,
+                     "Write messages.csv: one row per protocol message sent or received by "
+                     "any application")}});
+}
+
+/// Checks across sections: every message the workload produces must fit in a frame.
+void
+CheckScenario(const ConfigJson& scenario, const std::string& /* path */)
+{
+    const ConfigJson& workload = scenario.at("workload");
+    int64_t largestRequest = FrameHeader::SERIALIZED_SIZE + MessageHeader::SERIALIZED_SIZE
+                             + RequestHeader::SERIALIZED_SIZE
+                             + workload.at("prompt_tokens").at("max").get<int64_t>()
+                                   * workload.at("bytes_per_token").get<int64_t>();
+    int64_t maxFrame = scenario.at("transport").at("max_frame_bytes").get<int64_t>();
+    if (largestRequest > maxFrame)
+    {
+        throw ConfigError("transport.max_frame_bytes",
+                          "value " + std::to_string(maxFrame)
+                              + " is smaller than the largest request, "
+                              + std::to_string(largestRequest)
+                              + " bytes (workload.prompt_tokens.max x "
+                                "workload.bytes_per_token + headers)");
+    }
 }
 
 ConfigSchema
 BuildScenarioSchema()
 {
-    using S = ConfigSchema;
     return S::Object(
         "A ce-lslm scenario",
         {{"mode",
@@ -65,58 +195,9 @@ BuildScenarioSchema()
                   {"network-only"},
                   "Inference mode. network-only: no model runs; the cloud streams one message "
                   "per output token, to study the network alone")},
-         {"simulation",
-          S::Object(
-              "Time and randomness",
-              {{"duration_s",
-                S::Number(20,
-                          0,
-                          kMaxSeconds,
-                          "Arrival window: terminals issue requests during [0, duration_s), in s",
-                          true)},
-               {"drain_s",
-                S::Number(30,
-                          0,
-                          kMaxSeconds,
-                          "Extra time after the arrival window for requests in flight to "
-                          "finish, in s; requests still unfinished then count as failed")},
-               {"seed", S::Integer(1, 1, 2147483647, "ns-3 RngSeed (--seed overrides it)")},
-               {"run",
-                S::Integer(1,
-                           0,
-                           2147483647,
-                           "ns-3 RngRun: the replica number (--run overrides it)")}})},
-         {"topology",
-          S::Object(
-              "Nodes and links: terminals -> edge -> cloud",
-              {{"terminals", S::Integer(4, 1, 10000, "Number of terminals (users)")},
-               {"edges",
-                S::Integer(1,
-                           1,
-                           1000,
-                           "Number of edge nodes; terminal i is served by edge i mod edges")},
-               {"access", LinkSchema("Terminal-edge access link (one per terminal)", 100, 5)},
-               {"backhaul", LinkSchema("Edge-cloud backhaul link (one per edge)", 1000, 10)}})},
-         {"workload",
-          S::Object(
-              "Requests issued by each terminal",
-              {{"arrival",
-                S::Enum("poisson",
-                        {"poisson", "periodic"},
-                        "Arrival process per terminal: poisson (exponential inter-arrival "
-                        "times) or periodic (constant inter-arrival time)")},
-               {"arrival_rate_per_s",
-                S::Number(0.5, 0, 1e4, "Mean request rate of each terminal, in requests/s", true)},
-               {"max_requests_per_terminal",
-                S::Integer(0, 0, 100000000, "Stop after this many requests (0 = no limit)")},
-               {"prompt_tokens", TokenRangeSchema("Prompt length", 128)},
-               {"answer_tokens", TokenRangeSchema("Answer length", 32)},
-               {"bytes_per_token",
-                S::Integer(
-                    4,
-                    1,
-                    64,
-                    "Text bytes carried per prompt or answer token on the wire, in bytes")}})},
+         {"simulation", SimulationSchema()},
+         {"topology", TopologySchema()},
+         {"workload", WorkloadSchema()},
          {"cloud",
           S::Object("Cloud node",
                     {{"token_interval_ms",
@@ -126,35 +207,9 @@ BuildScenarioSchema()
                                 "network-only mode: time between streamed answer tokens, in ms "
                                 "(a stand-in for decode time; the first token leaves one "
                                 "interval after the request arrives)")}})},
-         {"transport",
-          S::Object(
-              "TCP connections (terminal-edge, edge-cloud) and message framing",
-              {{"tcp_variant",
-                S::Enum(
-                    "TcpCubic",
-                    {"TcpCubic", "TcpNewReno", "TcpLinuxReno", "TcpBbr", "TcpVegas", "TcpDctcp"},
-                    "ns-3 TCP congestion control (ns3::TcpL4Protocol::SocketType)")},
-               {"segment_size_bytes",
-                S::Integer(1448, 536, 65000, "TCP maximum segment size, in bytes")},
-               {"send_buffer_bytes",
-                S::Integer(131072, 4096, 1073741824, "TCP send buffer per socket, in bytes")},
-               {"recv_buffer_bytes",
-                S::Integer(131072, 4096, 1073741824, "TCP receive buffer per socket, in bytes")},
-               {"max_frame_bytes",
-                S::Integer(67108864,
-                           1024,
-                           2147483647,
-                           "Largest message accepted from a peer, in bytes; larger frames "
-                           "close the connection as a framing error")}})},
-         {"output",
-          S::Object("Where results go and which opt-in traces are written",
-                    {{"dir",
-                      S::String("traces/latest",
-                                "Output directory (created if missing; --out overrides it)")},
-                     {"messages_trace",
-                      S::Boolean(false,
-                                 "Write messages.csv: one row per protocol message sent or "
-                                 "received by any application")}})}});
+         {"transport", TransportSchema()},
+         {"output", OutputSchema()}},
+        CheckScenario);
 }
 
 } // namespace

@@ -4,12 +4,16 @@
 
 #include "scenario-summary.h"
 
+#include "ns3/log.h"
+
 #include <algorithm>
 #include <map>
 #include <numeric>
 
 namespace ns3
 {
+
+NS_LOG_COMPONENT_DEFINE("ScenarioSummary");
 
 std::optional<SampleStatistics>
 SampleStatistics::Compute(std::vector<double> samples)
@@ -44,7 +48,8 @@ SampleStatistics::Quantile(const std::vector<double>& sorted, double q)
 namespace
 {
 
-/// {count, mean, p50, p95, p99} in ms of one latency metric of the completed requests.
+/// {count, mean, p50, p95, p99} in ms of one latency metric, over the requests for which it is
+/// defined (TTFT: a token arrived; TPOT and E2E: completed).
 ConfigJson
 LatencyJson(const std::vector<RequestRecord>& requests,
             std::optional<Time> (RequestRecord::*metric)() const)
@@ -52,8 +57,7 @@ LatencyJson(const std::vector<RequestRecord>& requests,
     std::vector<double> samples;
     for (const auto& request : requests)
     {
-        if (std::optional<Time> value = (request.*metric)();
-            value && request.outcome == RequestRecord::COMPLETED)
+        if (std::optional<Time> value = (request.*metric)())
         {
             samples.push_back(value->GetSeconds() * 1e3);
         }
@@ -72,6 +76,7 @@ ConfigJson
 RequestCountsJson(const std::vector<RequestRecord>& requests)
 {
     std::size_t completed = 0;
+    std::size_t failed = 0;
     std::map<std::string, std::size_t> reasons;
     for (const auto& request : requests)
     {
@@ -79,15 +84,16 @@ RequestCountsJson(const std::vector<RequestRecord>& requests)
         {
             ++completed;
         }
-        else
+        else if (request.outcome == RequestRecord::FAILED)
         {
+            ++failed;
             ++reasons[request.failureReason];
         }
     }
     ConfigJson json = ConfigJson::object();
     json["arrived"] = requests.size();
     json["completed"] = completed;
-    json["failed"] = requests.size() - completed;
+    json["failed"] = failed;
     json["failure_reasons"] = ConfigJson::object();
     for (const auto& [reason, count] : reasons)
     {

@@ -4,6 +4,8 @@
 
 #include "terminal-app-helper.h"
 
+#include "ns3/log.h"
+#include "ns3/pointer.h"
 #include "ns3/string.h"
 #include "ns3/terminal-app.h"
 #include "ns3/uinteger.h"
@@ -13,6 +15,8 @@
 
 namespace ns3
 {
+
+NS_LOG_COMPONENT_DEFINE("TerminalAppHelper");
 
 namespace
 {
@@ -43,6 +47,11 @@ UniformIntegers(uint32_t min, uint32_t max)
 
 } // namespace
 
+TerminalAppHelper::TerminalAppHelper()
+    : CeAppHelper("ns3::TerminalApp")
+{
+}
+
 TerminalAppHelper::TerminalAppHelper(const Address& edge)
     : CeAppHelper("ns3::TerminalApp")
 {
@@ -52,11 +61,18 @@ TerminalAppHelper::TerminalAppHelper(const Address& edge)
 void
 TerminalAppHelper::SetArrivals(double ratePerSecond, bool poisson)
 {
-    NS_ASSERT_MSG(ratePerSecond > 0, "arrival rate must be positive");
+    NS_ABORT_MSG_UNLESS(ratePerSecond > 0, "arrival rate must be positive");
     std::string mean = Exact(1.0 / ratePerSecond);
+    if (poisson)
+    {
+        SetAttribute("InterArrivalTime",
+                     StringValue("ns3::ExponentialRandomVariable[Mean=" + mean + "|Bound=0]"));
+        SetAttribute("FirstArrival", PointerValue());
+        return;
+    }
     SetAttribute("InterArrivalTime",
-                 StringValue(poisson ? "ns3::ExponentialRandomVariable[Mean=" + mean + "|Bound=0]"
-                                     : "ns3::ConstantRandomVariable[Constant=" + mean + "]"));
+                 StringValue("ns3::ConstantRandomVariable[Constant=" + mean + "]"));
+    SetAttribute("FirstArrival", StringValue("ns3::UniformRandomVariable[Min=0|Max=" + mean + "]"));
 }
 
 void
@@ -75,6 +91,17 @@ TerminalAppHelper::Install(Ptr<Node> node, uint32_t terminalId) const
     Ptr<Application> app = InstallPriv(node);
     app->SetAttribute("TerminalId", UintegerValue(terminalId));
     return ApplicationContainer(app);
+}
+
+ApplicationContainer
+TerminalAppHelper::Install(NodeContainer nodes, uint32_t firstTerminalId) const
+{
+    ApplicationContainer apps;
+    for (uint32_t i = 0; i < nodes.GetN(); ++i)
+    {
+        apps.Add(Install(nodes.Get(i), firstTerminalId + i));
+    }
+    return apps;
 }
 
 int64_t

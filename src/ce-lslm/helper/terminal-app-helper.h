@@ -14,19 +14,26 @@ namespace ns3
 
 /**
  * \ingroup ce-lslm
- * \brief Installs TerminalApps that send their requests to a given edge, numbering them so
- * that request ids are unique across the scenario.
+ * \brief Installs TerminalApps, giving each a TerminalId so that request ids are unique.
+ *
+ * Every Install() call names the ids it assigns; installing two terminals with the same id
+ * makes their requests collide (the edge refuses the second as "duplicate-request").
  */
 class TerminalAppHelper : public CeAppHelper
 {
   public:
+    /// Terminals installed without a Remote address; set it per application before the start.
+    TerminalAppHelper();
+
     /// \param edge address (InetSocketAddress) of the edge's terminal port
     explicit TerminalAppHelper(const Address& edge);
 
     /**
-     * \brief Set the arrival process: Poisson (exponential inter-arrival times) or periodic.
+     * \brief Set the arrival process: Poisson (exponential inter-arrival times) or periodic
+     * (constant inter-arrival time, with each terminal's first request at a random phase in
+     * [0, 1 / rate), so that terminals do not fire in lockstep).
      * \param ratePerSecond mean request rate of each terminal, in requests/s
-     * \param poisson true for Poisson arrivals, false for a constant inter-arrival time
+     * \param poisson true for Poisson arrivals, false for periodic ones
      */
     void SetArrivals(double ratePerSecond, bool poisson);
 
@@ -51,14 +58,20 @@ class TerminalAppHelper : public CeAppHelper
     ApplicationContainer Install(Ptr<Node> node, uint32_t terminalId) const;
 
     /**
+     * \brief Install on every node of \p nodes, with TerminalIds firstTerminalId, +1, ...
+     * \param nodes the terminal nodes
+     * \param firstTerminalId TerminalId of the first node
+     * \return the applications, in node order
+     */
+    ApplicationContainer Install(NodeContainer nodes, uint32_t firstTerminalId = 0) const;
+
+    /**
      * \brief Assign fixed random streams to the TerminalApps in \p apps.
      * \param apps applications installed by this helper
      * \param stream first stream index
      * \return the number of stream indices used
      */
     static int64_t AssignStreams(ApplicationContainer apps, int64_t stream);
-
-    using CeAppHelper::Install;
 };
 
 } // namespace ns3

@@ -20,7 +20,7 @@ CloudApp::GetTypeId()
 {
     static TypeId tid =
         TypeId("ns3::CloudApp")
-            .SetParent<Application>()
+            .SetParent<CeApplication>()
             .SetGroupName("CeLslm")
             .AddConstructor<CloudApp>()
             .AddAttribute("Port",
@@ -44,13 +44,9 @@ CloudApp::GetTypeId()
                             MakeTraceSourceAccessor(&CloudApp::m_rxTrace),
                             "ns3::ProtocolMessage::TracedCallback")
             .AddTraceSource("Tx",
-                            "A protocol message was sent to an edge.",
+                            "A protocol message was handed to TCP, to an edge.",
                             MakeTraceSourceAccessor(&CloudApp::m_txTrace),
-                            "ns3::ProtocolMessage::TracedCallback")
-            .AddTraceSource("ProtocolError",
-                            "A malformed or unexpected message arrived.",
-                            MakeTraceSourceAccessor(&CloudApp::m_protocolErrorTrace),
-                            "ns3::ProtocolMessage::ErrorTracedCallback");
+                            "ns3::ProtocolMessage::TracedCallback");
     return tid;
 }
 
@@ -119,16 +115,15 @@ CloudApp::HandleEdgeAccepted(Ptr<FramedConnection> connection)
     NS_LOG_FUNCTION(this << connection);
     connection->SetMessageCallback(MakeCallback(&CloudApp::HandleMessage, this));
     connection->SetClosedCallback(MakeCallback(&CloudApp::HandleClosed, this));
+    TraceSentMessages(connection, m_txTrace);
 }
 
 void
 CloudApp::HandleMessage(Ptr<FramedConnection> connection, Ptr<Packet> message)
 {
     ProtocolMessage decoded;
-    std::string error;
-    if (!DecodeTraced(message, decoded, m_rxTrace, error))
+    if (!DecodeOrReport(message, decoded, m_rxTrace, "an edge"))
     {
-        ReportProtocolError("undecodable message from an edge: " + error);
         return;
     }
     uint64_t id = decoded.header.GetRequestId();
@@ -138,12 +133,16 @@ CloudApp::HandleMessage(Ptr<FramedConnection> connection, Ptr<Packet> message)
                             + " message from an edge for request " + std::to_string(id));
         return;
     }
-    if (decoded.request.GetAnswerTokens() == 0 || m_streams.count(id) != 0)
+    if (m_streams.count(id) != 0)
     {
-        ReportProtocolError("request " + std::to_string(id)
-                            + (m_streams.count(id) ? " is already being answered"
-                                                   : " asks for zero answer tokens"));
-        SendTraced(connection, MakeErrorMessage(id, ErrorHeader::MALFORMED_REQUEST), m_txTrace);
+        ReportProtocolError("request " + std::to_string(id) + " is already being answered");
+        connection->Send(MakeErrorMessage(id, ErrorHeader::DUPLICATE_REQUEST));
+        return;
+    }
+    if (decoded.request.GetAnswerTokens() == 0)
+    {
+        ReportProtocolError("request " + std::to_string(id) + " asks for zero answer tokens");
+        connection->Send(MakeErrorMessage(id, ErrorHeader::MALFORMED_REQUEST));
         return;
     }
     Stream& stream = m_streams[id];
@@ -169,32 +168,23 @@ CloudApp::SendNextToken(uint64_t requestId)
         stream.event =
             Simulator::Schedule(m_tokenInterval, &CloudApp::SendNextToken, this, requestId);
     }
-    SendTraced(connection, MakeTokenMessage(requestId, index, last, m_tokenBytes), m_txTrace);
+    connection->Send(MakeTokenMessage(requestId, index, last, m_tokenBytes));
 }
 
 void
 CloudApp::HandleClosed(Ptr<FramedConnection> connection, FramedConnection::CloseReason reason)
 {
     NS_LOG_FUNCTION(this << connection << FramedConnection::CloseReasonName(reason));
-    for (auto it = m_streams.begin(); it != m_streams.end();)
+    ReportFramingError(connection, reason, "an edge");
+    auto erased = EraseWhere(m_streams,
+                             [&connection](const Stream& stream)
+                             {
+                                 return stream.connection == connection;
+                             });
+    for (auto& [id, stream] : erased)
     {
-        if (it->second.connection == connection)
-        {
-            it->second.event.Cancel();
-            it = m_streams.erase(it);
-        }
-        else
-        {
-            ++it;
-        }
+        stream.event.Cancel();
     }
-}
-
-void
-CloudApp::ReportProtocolError(const std::string& what)
-{
-    NS_LOG_WARN("cloud: " << what);
-    m_protocolErrorTrace(what);
 }
 
 } // namespace ns3

@@ -5,11 +5,11 @@
 #ifndef CE_LSLM_CLOUD_APP_H
 #define CE_LSLM_CLOUD_APP_H
 
-#include "ns3/application.h"
+#include "ce-application.h"
+
 #include "ns3/event-id.h"
 #include "ns3/framed-connection.h"
 #include "ns3/framed-listener.h"
-#include "ns3/message-tracing.h"
 #include "ns3/nstime.h"
 
 #include <map>
@@ -27,7 +27,7 @@ namespace ns3
  * arrived, each carrying TokenBytes bytes of text. This isolates what the network adds to
  * time to first token and time per output token.
  */
-class CloudApp : public Application
+class CloudApp : public CeApplication
 {
   public:
     /**
@@ -71,10 +71,6 @@ class CloudApp : public Application
      * \param requestId the request
      */
     void SendNextToken(uint64_t requestId);
-    /**
-     * \param what description of a malformed or unexpected message
-     */
-    void ReportProtocolError(const std::string& what);
 
     /// An answer being streamed.
     struct Stream
@@ -95,9 +91,8 @@ class CloudApp : public Application
     std::map<uint64_t, Stream> m_streams; //!< answers in progress
 
     // Trace sources
-    MessageTrace m_rxTrace;                  //!< message received
-    MessageTrace m_txTrace;                  //!< message sent
-    ProtocolErrorTrace m_protocolErrorTrace; //!< bad message
+    MessageTrace m_rxTrace; //!< message received
+    MessageTrace m_txTrace; //!< message sent
 };
 
 } // namespace ns3

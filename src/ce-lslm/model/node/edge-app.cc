@@ -21,7 +21,7 @@ EdgeApp::GetTypeId()
 {
     static TypeId tid =
         TypeId("ns3::EdgeApp")
-            .SetParent<Application>()
+            .SetParent<CeApplication>()
             .SetGroupName("CeLslm")
             .AddConstructor<EdgeApp>()
             .AddAttribute("Port",
@@ -39,21 +39,17 @@ EdgeApp::GetTypeId()
                             MakeTraceSourceAccessor(&EdgeApp::m_accessRxTrace),
                             "ns3::ProtocolMessage::TracedCallback")
             .AddTraceSource("AccessTx",
-                            "A protocol message was sent to a terminal.",
+                            "A protocol message was handed to TCP, to a terminal.",
                             MakeTraceSourceAccessor(&EdgeApp::m_accessTxTrace),
                             "ns3::ProtocolMessage::TracedCallback")
             .AddTraceSource("BackhaulTx",
-                            "A protocol message was sent to the cloud.",
+                            "A protocol message was handed to TCP, to the cloud.",
                             MakeTraceSourceAccessor(&EdgeApp::m_backhaulTxTrace),
                             "ns3::ProtocolMessage::TracedCallback")
             .AddTraceSource("BackhaulRx",
                             "A protocol message was received from the cloud.",
                             MakeTraceSourceAccessor(&EdgeApp::m_backhaulRxTrace),
-                            "ns3::ProtocolMessage::TracedCallback")
-            .AddTraceSource("ProtocolError",
-                            "A malformed or unexpected message arrived.",
-                            MakeTraceSourceAccessor(&EdgeApp::m_protocolErrorTrace),
-                            "ns3::ProtocolMessage::ErrorTracedCallback");
+                            "ns3::ProtocolMessage::TracedCallback");
     return tid;
 }
 
@@ -103,6 +99,7 @@ EdgeApp::StartApplication()
     m_backhaul = CreateObject<FramedConnection>();
     m_backhaul->SetMessageCallback(MakeCallback(&EdgeApp::HandleCloudMessage, this));
     m_backhaul->SetClosedCallback(MakeCallback(&EdgeApp::HandleCloudClosed, this));
+    TraceSentMessages(m_backhaul, m_backhaulTxTrace);
     m_backhaul->Connect(Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId()), m_cloud);
 }
 
@@ -126,16 +123,15 @@ EdgeApp::HandleTerminalAccepted(Ptr<FramedConnection> connection)
     NS_LOG_FUNCTION(this << connection);
     connection->SetMessageCallback(MakeCallback(&EdgeApp::HandleTerminalMessage, this));
     connection->SetClosedCallback(MakeCallback(&EdgeApp::HandleTerminalClosed, this));
+    TraceSentMessages(connection, m_accessTxTrace);
 }
 
 void
 EdgeApp::HandleTerminalMessage(Ptr<FramedConnection> connection, Ptr<Packet> message)
 {
     ProtocolMessage decoded;
-    std::string error;
-    if (!DecodeTraced(message, decoded, m_accessRxTrace, error))
+    if (!DecodeOrReport(message, decoded, m_accessRxTrace, "a terminal"))
     {
-        ReportProtocolError("undecodable message from a terminal: " + error);
         return;
     }
     uint64_t id = decoded.header.GetRequestId();
@@ -145,15 +141,25 @@ EdgeApp::HandleTerminalMessage(Ptr<FramedConnection> connection, Ptr<Packet> mes
                             + " message from a terminal for request " + std::to_string(id));
         return;
     }
+    if (m_routes.count(id) != 0 || m_orphaned.count(id) != 0)
+    {
+        ReportProtocolError("request " + std::to_string(id) + " is already in flight");
+        Refuse(connection, id, ErrorHeader::DUPLICATE_REQUEST);
+        return;
+    }
     if (!m_backhaul)
     {
-        SendTraced(connection,
-                   MakeErrorMessage(id, ErrorHeader::UPSTREAM_UNAVAILABLE),
-                   m_accessTxTrace);
+        Refuse(connection, id, ErrorHeader::UPSTREAM_UNAVAILABLE);
         return;
     }
     m_routes[id] = connection;
-    SendTraced(m_backhaul, message, m_backhaulTxTrace);
+    m_backhaul->Send(message);
+}
+
+void
+EdgeApp::Refuse(Ptr<FramedConnection> terminal, uint64_t requestId, ErrorHeader::Code code)
+{
+    terminal->Send(MakeErrorMessage(requestId, code));
 }
 
 void
@@ -161,18 +167,15 @@ EdgeApp::HandleTerminalClosed(Ptr<FramedConnection> connection,
                               FramedConnection::CloseReason reason)
 {
     NS_LOG_FUNCTION(this << connection << FramedConnection::CloseReasonName(reason));
-    for (auto it = m_routes.begin(); it != m_routes.end();)
+    ReportFramingError(connection, reason, "a terminal");
+    // The cloud keeps streaming until it learns otherwise; drop those tokens quietly.
+    for (const auto& [id, terminal] : EraseWhere(m_routes,
+                                                 [&connection](const auto& route)
+                                                 {
+                                                     return route == connection;
+                                                 }))
     {
-        if (it->second == connection)
-        {
-            // The cloud keeps streaming until it learns otherwise; drop those tokens quietly.
-            m_orphaned.insert(it->first);
-            it = m_routes.erase(it);
-        }
-        else
-        {
-            ++it;
-        }
+        m_orphaned.insert(id);
     }
 }
 
@@ -180,21 +183,24 @@ void
 EdgeApp::HandleCloudMessage(Ptr<FramedConnection> /* connection */, Ptr<Packet> message)
 {
     ProtocolMessage decoded;
-    std::string error;
-    if (!DecodeTraced(message, decoded, m_backhaulRxTrace, error))
+    if (!DecodeOrReport(message, decoded, m_backhaulRxTrace, "the cloud"))
     {
-        ReportProtocolError("undecodable message from the cloud: " + error);
         return;
     }
     uint64_t id = decoded.header.GetRequestId();
-    bool ends = decoded.header.GetType() == MessageHeader::ERROR
-                || (decoded.header.GetType() == MessageHeader::TOKEN && decoded.token.IsLast());
+    MessageHeader::Type type = decoded.header.GetType();
+    if (type == MessageHeader::REQUEST)
+    {
+        ReportProtocolError("request message from the cloud");
+        return;
+    }
+    bool ends = type == MessageHeader::ERROR || decoded.token.IsLast();
     auto route = m_routes.find(id);
     if (route == m_routes.end())
     {
         if (m_orphaned.count(id) == 0)
         {
-            ReportProtocolError(MessageHeader::TypeName(decoded.header.GetType())
+            ReportProtocolError(MessageHeader::TypeName(type)
                                 + " message from the cloud for unknown request "
                                 + std::to_string(id));
         }
@@ -204,40 +210,26 @@ EdgeApp::HandleCloudMessage(Ptr<FramedConnection> /* connection */, Ptr<Packet> 
         }
         return;
     }
-    if (decoded.header.GetType() == MessageHeader::REQUEST)
-    {
-        ReportProtocolError("request message from the cloud");
-        return;
-    }
     Ptr<FramedConnection> terminal = route->second;
     if (ends)
     {
         m_routes.erase(route);
     }
-    SendTraced(terminal, message, m_accessTxTrace);
+    terminal->Send(message);
 }
 
 void
-EdgeApp::HandleCloudClosed(Ptr<FramedConnection> /* connection */,
-                           FramedConnection::CloseReason reason)
+EdgeApp::HandleCloudClosed(Ptr<FramedConnection> connection, FramedConnection::CloseReason reason)
 {
     NS_LOG_FUNCTION(this << FramedConnection::CloseReasonName(reason));
+    ReportFramingError(connection, reason, "the cloud");
     m_backhaul = nullptr;
     for (const auto& [id, terminal] : m_routes)
     {
-        SendTraced(terminal,
-                   MakeErrorMessage(id, ErrorHeader::UPSTREAM_UNAVAILABLE),
-                   m_accessTxTrace);
+        Refuse(terminal, id, ErrorHeader::UPSTREAM_UNAVAILABLE);
     }
     m_routes.clear();
     m_orphaned.clear();
-}
-
-void
-EdgeApp::ReportProtocolError(const std::string& what)
-{
-    NS_LOG_WARN("edge on node " << GetNode()->GetId() << ": " << what);
-    m_protocolErrorTrace(what);
 }
 
 } // namespace ns3

@@ -5,16 +5,15 @@
 #ifndef CE_LSLM_EDGE_APP_H
 #define CE_LSLM_EDGE_APP_H
 
+#include "ce-application.h"
+
 #include "ns3/address.h"
-#include "ns3/application.h"
 #include "ns3/framed-connection.h"
 #include "ns3/framed-listener.h"
-#include "ns3/message-tracing.h"
 #include "ns3/protocol-message.h"
 
 #include <map>
 #include <set>
-#include <string>
 
 namespace ns3
 {
@@ -25,10 +24,12 @@ namespace ns3
  *
  * In network-only mode the edge relays: it forwards each terminal's request to the cloud over
  * one shared backhaul connection and forwards the streamed tokens back to the terminal that
- * asked. If the cloud cannot be reached, requests are answered with an ERROR message
- * ("upstream-unavailable") instead of being left to hang.
+ * asked. If the cloud cannot be reached (the backhaul connection failed or ended; the edge
+ * does not reconnect), requests are answered with an ERROR message ("upstream-unavailable")
+ * instead of being left to hang. A request whose id is already in flight is refused with
+ * "duplicate-request".
  */
-class EdgeApp : public Application
+class EdgeApp : public CeApplication
 {
   public:
     /**
@@ -81,9 +82,12 @@ class EdgeApp : public Application
      */
     void HandleCloudClosed(Ptr<FramedConnection> connection, FramedConnection::CloseReason reason);
     /**
-     * \param what description of a malformed or unexpected message
+     * \brief Answer a terminal's request with an ERROR message.
+     * \param terminal the terminal's connection
+     * \param requestId the request
+     * \param code why it failed
      */
-    void ReportProtocolError(const std::string& what);
+    void Refuse(Ptr<FramedConnection> terminal, uint64_t requestId, ErrorHeader::Code code);
 
     // Attributes
     uint16_t m_port; //!< TCP port terminals connect to
@@ -91,16 +95,15 @@ class EdgeApp : public Application
 
     // State
     Ptr<FramedListener> m_listener;                     //!< terminal-facing server
-    Ptr<FramedConnection> m_backhaul;                   //!< connection to the cloud
+    Ptr<FramedConnection> m_backhaul;                   //!< connection to the cloud (or null)
     std::map<uint64_t, Ptr<FramedConnection>> m_routes; //!< request id -> terminal
     std::set<uint64_t> m_orphaned; //!< forwarded requests whose terminal went away
 
     // Trace sources
-    MessageTrace m_accessRxTrace;            //!< from a terminal
-    MessageTrace m_accessTxTrace;            //!< to a terminal
-    MessageTrace m_backhaulTxTrace;          //!< to the cloud
-    MessageTrace m_backhaulRxTrace;          //!< from the cloud
-    ProtocolErrorTrace m_protocolErrorTrace; //!< bad message
+    MessageTrace m_accessRxTrace;   //!< from a terminal
+    MessageTrace m_accessTxTrace;   //!< to a terminal
+    MessageTrace m_backhaulTxTrace; //!< to the cloud
+    MessageTrace m_backhaulRxTrace; //!< from the cloud
 };
 
 } // namespace ns3

@@ -5,7 +5,7 @@
 #ifndef CE_LSLM_MESSAGE_TRACING_H
 #define CE_LSLM_MESSAGE_TRACING_H
 
-#include "ns3/framed-connection.h"
+#include "ns3/packet.h"
 #include "ns3/protocol-message.h"
 #include "ns3/traced-callback.h"
 
@@ -25,27 +25,6 @@ using ProtocolErrorTrace = TracedCallback<const std::string&>;
  * \return the bytes it occupies in the TCP stream: the message plus its frame header
  */
 uint32_t GetFrameBytes(Ptr<const Packet> message);
-
-/**
- * \brief Fire \p trace for \p message, then send it on \p connection.
- * \param connection where to send
- * \param message a protocol message made by a Make*Message function
- * \param trace the application's trace source for this direction
- */
-void SendTraced(Ptr<FramedConnection> connection, Ptr<const Packet> message, MessageTrace& trace);
-
-/**
- * \brief Decode a received message and, when it is well formed, fire \p trace for it.
- * \param message the frame payload
- * \param decoded receives the decoded headers
- * \param trace the application's trace source for this direction
- * \param error receives what is wrong with a malformed message
- * \return whether the message is well formed
- */
-bool DecodeTraced(Ptr<const Packet> message,
-                  ProtocolMessage& decoded,
-                  MessageTrace& trace,
-                  std::string& error);
 
 } // namespace ns3
 

@@ -4,8 +4,6 @@
 
 #include "terminal-app.h"
 
-#include "message-tracing.h"
-
 #include "ns3/double.h"
 #include "ns3/log.h"
 #include "ns3/pointer.h"
@@ -14,6 +12,8 @@
 #include "ns3/string.h"
 #include "ns3/tcp-socket-factory.h"
 #include "ns3/uinteger.h"
+
+#include <limits>
 
 namespace ns3
 {
@@ -27,7 +27,7 @@ TerminalApp::GetTypeId()
 {
     static TypeId tid =
         TypeId("ns3::TerminalApp")
-            .SetParent<Application>()
+            .SetParent<CeApplication>()
             .SetGroupName("CeLslm")
             .AddConstructor<TerminalApp>()
             .AddAttribute("Remote",
@@ -44,6 +44,12 @@ TerminalApp::GetTypeId()
                           "Time between two requests, in s (exponential: Poisson arrivals).",
                           StringValue("ns3::ExponentialRandomVariable[Mean=2.0]"),
                           MakePointerAccessor(&TerminalApp::m_interArrival),
+                          MakePointerChecker<RandomVariableStream>())
+            .AddAttribute("FirstArrival",
+                          "Delay of the first request after the start, in s; when not set, "
+                          "it is drawn from InterArrivalTime.",
+                          PointerValue(),
+                          MakePointerAccessor(&TerminalApp::m_firstArrival),
                           MakePointerChecker<RandomVariableStream>())
             .AddAttribute("PromptTokens",
                           "Prompt length of a request, in tokens (drawn per request, >= 1).",
@@ -82,17 +88,13 @@ TerminalApp::GetTypeId()
                             MakeTraceSourceAccessor(&TerminalApp::m_requestFailedTrace),
                             "ns3::TerminalApp::RequestFailedTracedCallback")
             .AddTraceSource("Tx",
-                            "A protocol message was sent to the edge.",
+                            "A protocol message was handed to TCP, to the edge.",
                             MakeTraceSourceAccessor(&TerminalApp::m_txTrace),
                             "ns3::ProtocolMessage::TracedCallback")
             .AddTraceSource("Rx",
                             "A protocol message was received from the edge.",
                             MakeTraceSourceAccessor(&TerminalApp::m_rxTrace),
-                            "ns3::ProtocolMessage::TracedCallback")
-            .AddTraceSource("ProtocolError",
-                            "A malformed or unexpected message arrived (it is ignored).",
-                            MakeTraceSourceAccessor(&TerminalApp::m_protocolErrorTrace),
-                            "ns3::ProtocolMessage::ErrorTracedCallback");
+                            "ns3::ProtocolMessage::TracedCallback");
     return tid;
 }
 
@@ -117,7 +119,11 @@ TerminalApp::AssignStreams(int64_t stream)
     m_interArrival->SetStream(stream);
     m_promptTokens->SetStream(stream + 1);
     m_answerTokens->SetStream(stream + 2);
-    return 3;
+    if (m_firstArrival)
+    {
+        m_firstArrival->SetStream(stream + 3);
+    }
+    return 4;
 }
 
 uint32_t
@@ -160,8 +166,10 @@ TerminalApp::StartApplication()
     m_connection = CreateObject<FramedConnection>();
     m_connection->SetMessageCallback(MakeCallback(&TerminalApp::HandleMessage, this));
     m_connection->SetClosedCallback(MakeCallback(&TerminalApp::HandleClosed, this));
+    TraceSentMessages(m_connection, m_txTrace);
     m_connection->Connect(Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId()), m_remote);
-    ScheduleNextArrival();
+    Time first = Seconds(m_firstArrival ? m_firstArrival->GetValue() : m_interArrival->GetValue());
+    m_nextArrival = Simulator::Schedule(first, &TerminalApp::IssueRequest, this);
 }
 
 void
@@ -183,6 +191,11 @@ TerminalApp::ScheduleNextArrival()
     {
         return;
     }
+    if (m_issued > std::numeric_limits<uint32_t>::max())
+    {
+        NS_LOG_WARN("terminal " << m_terminalId << ": request ids exhausted; no more requests");
+        return;
+    }
     m_nextArrival =
         Simulator::Schedule(Seconds(m_interArrival->GetValue()), &TerminalApp::IssueRequest, this);
 }
@@ -198,15 +211,14 @@ TerminalApp::IssueRequest()
     m_requestSentTrace(id, promptTokens, answerTokens);
     if (!m_connection)
     {
-        // The connection to the edge is gone: the request cannot even be sent.
-        EndRequest(id, m_connectionEnd);
+        // The connection to the edge is gone (terminals do not reconnect): the request
+        // cannot even be sent.
+        EndRequest(id, "no-connection");
     }
     else
     {
-        SendTraced(
-            m_connection,
-            MakeRequestMessage(id, promptTokens, answerTokens, promptTokens * m_bytesPerToken),
-            m_txTrace);
+        m_connection->Send(
+            MakeRequestMessage(id, promptTokens, answerTokens, promptTokens * m_bytesPerToken));
     }
     ScheduleNextArrival();
 }
@@ -215,10 +227,8 @@ void
 TerminalApp::HandleMessage(Ptr<FramedConnection> /* connection */, Ptr<Packet> message)
 {
     ProtocolMessage decoded;
-    std::string error;
-    if (!DecodeTraced(message, decoded, m_rxTrace, error))
+    if (!DecodeOrReport(message, decoded, m_rxTrace, "the edge"))
     {
-        ReportProtocolError("undecodable message from the edge: " + error);
         return;
     }
     uint64_t id = decoded.header.GetRequestId();
@@ -262,15 +272,15 @@ TerminalApp::HandleToken(const ProtocolMessage& decoded)
 }
 
 void
-TerminalApp::HandleClosed(Ptr<FramedConnection> /* connection */,
-                          FramedConnection::CloseReason reason)
+TerminalApp::HandleClosed(Ptr<FramedConnection> connection, FramedConnection::CloseReason reason)
 {
     NS_LOG_FUNCTION(this << FramedConnection::CloseReasonName(reason));
-    m_connectionEnd = "connection-" + FramedConnection::CloseReasonName(reason);
+    ReportFramingError(connection, reason, "the edge");
     m_connection = nullptr;
+    std::string failure = "connection-" + FramedConnection::CloseReasonName(reason);
     while (!m_outstanding.empty())
     {
-        EndRequest(m_outstanding.begin()->first, m_connectionEnd);
+        EndRequest(m_outstanding.begin()->first, failure);
     }
 }
 
@@ -290,13 +300,6 @@ TerminalApp::EndRequest(uint64_t requestId, const std::string& failureReason)
     {
         m_connection->Close();
     }
-}
-
-void
-TerminalApp::ReportProtocolError(const std::string& what)
-{
-    NS_LOG_WARN("terminal " << m_terminalId << ": " << what);
-    m_protocolErrorTrace(what);
 }
 
 } // namespace ns3

@@ -5,11 +5,11 @@
 #ifndef CE_LSLM_TERMINAL_APP_H
 #define CE_LSLM_TERMINAL_APP_H
 
+#include "ce-application.h"
+
 #include "ns3/address.h"
-#include "ns3/application.h"
 #include "ns3/event-id.h"
 #include "ns3/framed-connection.h"
-#include "ns3/message-tracing.h"
 #include "ns3/protocol-message.h"
 #include "ns3/random-variable-stream.h"
 #include "ns3/traced-callback.h"
@@ -26,17 +26,20 @@ namespace ns3
  * as a stream of tokens.
  *
  * Requests arrive as a renewal process (InterArrivalTime; exponential gives Poisson arrivals)
- * from StartApplication until StopApplication or MaxRequests. Each request carries a prompt of
+ * from StartApplication until StopApplication or MaxRequests; the first one after FirstArrival
+ * when that is set (periodic terminals use it for a random phase). Each request carries a prompt of
  * PromptTokens tokens and asks for AnswerTokens tokens; both are drawn per request. All
  * requests of a terminal share one TCP connection to the edge (messages are framed by a
  * FramedConnection), so a slow answer delays the ones behind it, as with HTTP/2 or gRPC.
  *
  * Every request ends exactly once: RequestCompleted when its last token arrives, or
- * RequestFailed with a reason ("upstream-unavailable", "connection-peer-closed", ...).
+ * RequestFailed with a reason ("upstream-unavailable", "connection-peer-closed", ...). The
+ * terminal does not reconnect: once its connection has ended, new requests fail at once with
+ * "no-connection".
  * Requests still running when the simulation ends are neither; the scenario's statistics count
  * them as unfinished.
  */
-class TerminalApp : public Application
+class TerminalApp : public CeApplication
 {
   public:
     /**
@@ -51,7 +54,7 @@ class TerminalApp : public Application
     /**
      * \brief Assign fixed random variable streams, for reproducible runs.
      * \param stream first stream index to use
-     * \return the number of stream indices used (3)
+     * \return the number of stream indices used (4)
      */
     int64_t AssignStreams(int64_t stream);
 
@@ -129,11 +132,6 @@ class TerminalApp : public Application
      * \param failureReason empty for a completed request
      */
     void EndRequest(uint64_t requestId, const std::string& failureReason);
-    /**
-     * \brief Record a malformed or unexpected message from the edge.
-     * \param what description
-     */
-    void ReportProtocolError(const std::string& what);
 
     /// A request waiting for its answer.
     struct Outstanding
@@ -146,6 +144,7 @@ class TerminalApp : public Application
     Address m_remote;                         //!< edge address and port
     uint32_t m_terminalId;                    //!< upper half of request ids
     Ptr<RandomVariableStream> m_interArrival; //!< inter-arrival time, in s
+    Ptr<RandomVariableStream> m_firstArrival; //!< delay of the first request, in s (or null)
     Ptr<RandomVariableStream> m_promptTokens; //!< prompt length, in tokens
     Ptr<RandomVariableStream> m_answerTokens; //!< answer length, in tokens
     uint32_t m_bytesPerToken;                 //!< text bytes per token on the wire
@@ -153,7 +152,6 @@ class TerminalApp : public Application
 
     // State
     Ptr<FramedConnection> m_connection;            //!< connection to the edge (null once closed)
-    std::string m_connectionEnd;                   //!< why the connection ended, once it has
     EventId m_nextArrival;                         //!< next IssueRequest
     uint64_t m_issued;                             //!< requests issued so far
     bool m_stopping;                               //!< StopApplication called
@@ -166,7 +164,6 @@ class TerminalApp : public Application
     TracedCallback<uint64_t, const std::string&> m_requestFailedTrace; //!< request failed
     MessageTrace m_txTrace;                                            //!< message sent
     MessageTrace m_rxTrace;                                            //!< message received
-    ProtocolErrorTrace m_protocolErrorTrace;                           //!< bad message
 };
 
 } // namespace ns3

@@ -4,8 +4,12 @@
 
 #include "error-header.h"
 
+#include "ns3/log.h"
+
 namespace ns3
 {
+
+NS_LOG_COMPONENT_DEFINE("ErrorHeader");
 
 NS_OBJECT_ENSURE_REGISTERED(ErrorHeader);
 
@@ -75,6 +79,8 @@ ErrorHeader::CodeName(uint16_t code)
             return "upstream-unavailable";
         case MALFORMED_REQUEST:
             return "malformed-request";
+        case DUPLICATE_REQUEST:
+            return "duplicate-request";
         default:
             return "error-" + std::to_string(code);
     }

@@ -26,7 +26,8 @@ class ErrorHeader : public Header
     enum Code : uint16_t
     {
         UPSTREAM_UNAVAILABLE = 1, //!< the node that should serve the request is not reachable
-        MALFORMED_REQUEST = 2     //!< the request could not be decoded
+        MALFORMED_REQUEST = 2,    //!< the request is not valid (e.g. zero answer tokens)
+        DUPLICATE_REQUEST = 3     //!< a request with the same id is already in flight
     };
 
     static constexpr uint32_t SERIALIZED_SIZE = 2; //!< bytes on the wire

@@ -1,3 +1,7 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
 #include "frame-decoder.h"
 
 #include "ns3/log.h"

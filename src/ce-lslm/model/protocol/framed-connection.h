@@ -1,3 +1,7 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
 #ifndef CE_LSLM_FRAMED_CONNECTION_H
 #define CE_LSLM_FRAMED_CONNECTION_H
 

@@ -8,6 +8,8 @@
 #include "ns3/log.h"
 #include "ns3/tcp-socket-factory.h"
 
+#include <algorithm>
+
 namespace ns3
 {
 
@@ -60,16 +62,22 @@ void
 FramedListener::Close()
 {
     NS_LOG_FUNCTION(this);
-    if (m_socket)
-    {
-        m_socket->Close();
-        m_socket->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
-                                    MakeNullCallback<void, Ptr<Socket>, const Address&>());
-        m_socket = nullptr;
-    }
+    StopListening();
     for (auto& connection : m_connections)
     {
         connection->Close();
+    }
+}
+
+void
+FramedListener::StopListening()
+{
+    if (m_socket)
+    {
+        m_socket->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
+                                    MakeNullCallback<void, Ptr<Socket>, const Address&>());
+        m_socket->Close();
+        m_socket = nullptr;
     }
 }
 
@@ -83,7 +91,7 @@ void
 FramedListener::DoDispose()
 {
     NS_LOG_FUNCTION(this);
-    m_socket = nullptr;
+    StopListening();
     for (auto& connection : m_connections)
     {
         connection->Dispose();
@@ -97,6 +105,14 @@ void
 FramedListener::HandleAccept(Ptr<Socket> socket, const Address& from)
 {
     NS_LOG_FUNCTION(this << socket << from);
+    // Forget connections that have ended, so a long run does not accumulate them.
+    m_connections.erase(std::remove_if(m_connections.begin(),
+                                       m_connections.end(),
+                                       [](const Ptr<FramedConnection>& c)
+                                       {
+                                           return !c->IsConnected();
+                                       }),
+                        m_connections.end());
     Ptr<FramedConnection> connection = CreateObject<FramedConnection>();
     m_connections.push_back(connection);
     // Callbacks first: data may already be waiting on the accepted socket.

@@ -50,13 +50,16 @@ class FramedListener : public Object
     /// Stop accepting and close every accepted connection.
     void Close();
 
-    /// \return the number of connections accepted so far
+    /// \return the number of accepted connections still held (closed ones are pruned)
     std::size_t GetAcceptedCount() const;
 
   protected:
     void DoDispose() override;
 
   private:
+    /// Close the listening socket and detach its callbacks (which point to this object).
+    void StopListening();
+
     /**
      * \brief Wrap an accepted socket in a FramedConnection.
      * \param socket the new socket

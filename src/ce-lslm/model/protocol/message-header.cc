@@ -4,14 +4,19 @@
 
 #include "message-header.h"
 
+#include "ns3/log.h"
+
 namespace ns3
 {
+
+NS_LOG_COMPONENT_DEFINE("MessageHeader");
 
 NS_OBJECT_ENSURE_REGISTERED(MessageHeader);
 
 MessageHeader::MessageHeader()
     : m_version(VERSION)
     , m_type(0)
+    , m_reserved(0)
     , m_requestId(0)
 {
 }
@@ -19,6 +24,7 @@ MessageHeader::MessageHeader()
 MessageHeader::MessageHeader(Type type, uint64_t requestId)
     : m_version(VERSION)
     , m_type(type)
+    , m_reserved(0)
     , m_requestId(requestId)
 {
 }
@@ -50,7 +56,7 @@ MessageHeader::Serialize(Buffer::Iterator start) const
 {
     start.WriteU8(m_version);
     start.WriteU8(m_type);
-    start.WriteHtonU16(0);
+    start.WriteHtonU16(m_reserved);
     start.WriteHtonU64(m_requestId);
 }
 
@@ -59,7 +65,7 @@ MessageHeader::Deserialize(Buffer::Iterator start)
 {
     m_version = start.ReadU8();
     m_type = start.ReadU8();
-    start.ReadNtohU16();
+    m_reserved = start.ReadNtohU16();
     m_requestId = start.ReadNtohU64();
     return SERIALIZED_SIZE;
 }
@@ -87,6 +93,12 @@ uint64_t
 MessageHeader::GetRequestId() const
 {
     return m_requestId;
+}
+
+uint16_t
+MessageHeader::GetReserved() const
+{
+    return m_reserved;
 }
 
 bool

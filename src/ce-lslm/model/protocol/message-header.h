@@ -61,6 +61,8 @@ class MessageHeader : public Header
     Type GetType() const;
     /// \return the request id
     uint64_t GetRequestId() const;
+    /// \return the reserved field as read (must be zero in this version)
+    uint16_t GetReserved() const;
 
     /**
      * \param type a type byte
@@ -76,6 +78,7 @@ class MessageHeader : public Header
   private:
     uint8_t m_version;    //!< protocol version
     uint8_t m_type;       //!< message type
+    uint16_t m_reserved;  //!< reserved field, as read
     uint64_t m_requestId; //!< request id
 };
 

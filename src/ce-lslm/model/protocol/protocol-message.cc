@@ -4,8 +4,12 @@
 
 #include "protocol-message.h"
 
+#include "ns3/log.h"
+
 namespace ns3
 {
+
+NS_LOG_COMPONENT_DEFINE("ProtocolMessage");
 
 namespace
 {
@@ -81,6 +85,12 @@ DecodeMessage(Ptr<const Packet> message, ProtocolMessage& out, std::string& erro
                 + " (this node speaks version " + std::to_string(MessageHeader::VERSION) + ")";
         return false;
     }
+    if (out.header.GetReserved() != 0)
+    {
+        error =
+            "byte 2: reserved field is " + std::to_string(out.header.GetReserved()) + ", must be 0";
+        return false;
+    }
     Header* body = nullptr;
     switch (out.header.GetType())
     {
@@ -101,6 +111,12 @@ DecodeMessage(Ptr<const Packet> message, ProtocolMessage& out, std::string& erro
     }
     if (!RemoveChecked(rest, *body, offset, error))
     {
+        return false;
+    }
+    if (out.header.GetType() == MessageHeader::TOKEN && out.token.HasUnknownFlags())
+    {
+        error = "byte " + std::to_string(offset - 1) + ": unknown token flags "
+                + std::to_string(out.token.GetFlags());
         return false;
     }
     out.payloadBytes = rest->GetSize();

@@ -4,8 +4,12 @@
 
 #include "request-header.h"
 
+#include "ns3/log.h"
+
 namespace ns3
 {
+
+NS_LOG_COMPONENT_DEFINE("RequestHeader");
 
 NS_OBJECT_ENSURE_REGISTERED(RequestHeader);
 

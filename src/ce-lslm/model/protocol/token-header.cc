@@ -4,8 +4,12 @@
 
 #include "token-header.h"
 
+#include "ns3/log.h"
+
 namespace ns3
 {
+
+NS_LOG_COMPONENT_DEFINE("TokenHeader");
 
 NS_OBJECT_ENSURE_REGISTERED(TokenHeader);
 
@@ -74,6 +78,18 @@ bool
 TokenHeader::IsLast() const
 {
     return (m_flags & FLAG_LAST) != 0;
+}
+
+uint8_t
+TokenHeader::GetFlags() const
+{
+    return m_flags;
+}
+
+bool
+TokenHeader::HasUnknownFlags() const
+{
+    return (m_flags & ~FLAG_LAST) != 0;
 }
 
 } // namespace ns3

@@ -48,6 +48,10 @@ class TokenHeader : public Header
     uint32_t GetIndex() const;
     /// \return whether this token ends the answer
     bool IsLast() const;
+    /// \return the flags byte as read (bits other than "last" must be zero)
+    uint8_t GetFlags() const;
+    /// \return whether flag bits unknown to this version are set
+    bool HasUnknownFlags() const;
 
   private:
     static constexpr uint8_t FLAG_LAST = 0x01; //!< flags bit: last token

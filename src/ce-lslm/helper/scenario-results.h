@@ -1,0 +1,36 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#ifndef CE_LSLM_SCENARIO_RESULTS_H
+#define CE_LSLM_SCENARIO_RESULTS_H
+
+#include "request-stats-collector.h"
+#include "scenario-config.h"
+
+#include "ns3/nstime.h"
+
+#include <array>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * \ingroup ce-lslm
+ * \brief Everything one scenario run produced, ready to be summarized and written.
+ */
+struct ScenarioResults
+{
+    ScenarioConfig config;               //!< the resolved configuration
+    std::vector<RequestRecord> requests; //!< in issue order
+    std::array<LinkCounters, RequestStatsCollector::LINK_COUNT> links; //!< per link class
+    uint64_t protocolErrors{0}; //!< malformed or unexpected messages seen by any application
+    uint64_t issuedRequests{0}; //!< requests the terminals say they issued (checks the records)
+    Time arrivalWindowEnd;      //!< end of the arrival window (simulation.duration_s)
+    Time end;                   //!< simulated time when the run stopped
+};
+
+} // namespace ns3
+
+#endif // CE_LSLM_SCENARIO_RESULTS_H

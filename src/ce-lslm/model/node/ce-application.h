@@ -1,0 +1,111 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#ifndef CE_LSLM_CE_APPLICATION_H
+#define CE_LSLM_CE_APPLICATION_H
+
+#include "message-tracing.h"
+
+#include "ns3/application.h"
+#include "ns3/framed-connection.h"
+#include "ns3/protocol-message.h"
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * \ingroup ce-lslm
+ * \brief Base of the terminal, edge and cloud applications: decoding received messages,
+ * tracing the messages they exchange, and reporting malformed input through the
+ * "ProtocolError" trace source instead of crashing or acting on garbage.
+ */
+class CeApplication : public Application
+{
+  public:
+    /**
+     * \brief Get the type ID.
+     * \return the object TypeId
+     */
+    static TypeId GetTypeId();
+
+    /// \return the number of malformed or unexpected messages received so far
+    uint64_t GetProtocolErrors() const;
+
+  protected:
+    /**
+     * \brief Decode a received message; fire \p rxTrace for a well-formed one, report a
+     * malformed one as a protocol error.
+     * \param message the frame payload
+     * \param decoded receives the decoded headers
+     * \param rxTrace the trace source for messages received from \p peer
+     * \param peer who sent it ("a terminal", "the cloud", ...), for the error text
+     * \return whether the message is well formed
+     */
+    bool DecodeOrReport(Ptr<const Packet> message,
+                        ProtocolMessage& decoded,
+                        MessageTrace& rxTrace,
+                        const std::string& peer);
+
+    /**
+     * \brief Fire \p txTrace for every message \p connection hands to TCP, so that traced
+     * bytes are bytes actually sent, not merely queued.
+     * \param connection a connection of this application
+     * \param txTrace the trace source for messages sent on it
+     */
+    void TraceSentMessages(Ptr<FramedConnection> connection, MessageTrace& txTrace);
+
+    /**
+     * \brief Report a connection that ended because of bad bytes from \p peer.
+     * \param connection the connection
+     * \param reason why it ended; only FRAMING_ERROR is reported
+     * \param peer who is at the other end, for the error text
+     */
+    void ReportFramingError(Ptr<FramedConnection> connection,
+                            FramedConnection::CloseReason reason,
+                            const std::string& peer);
+
+    /**
+     * \brief Record a malformed or unexpected message (it is otherwise ignored).
+     * \param what description, naming the request and the byte offset where known
+     */
+    void ReportProtocolError(const std::string& what);
+
+    /**
+     * \brief Erase the entries of \p map whose value matches \p match.
+     * \param map a map
+     * \param match predicate on the mapped value
+     * \return the erased entries, in key order
+     */
+    template<class Key, class Value, class Match>
+    static std::vector<std::pair<Key, Value>> EraseWhere(std::map<Key, Value>& map, Match match)
+    {
+        std::vector<std::pair<Key, Value>> erased;
+        for (auto it = map.begin(); it != map.end();)
+        {
+            if (match(it->second))
+            {
+                erased.emplace_back(it->first, it->second);
+                it = map.erase(it);
+            }
+            else
+            {
+                ++it;
+            }
+        }
+        return erased;
+    }
+
+  private:
+    ProtocolErrorTrace m_protocolErrorTrace; //!< malformed or unexpected message
+    uint64_t m_protocolErrors{0};            //!< count of the above
+};
+
+} // namespace ns3
+
+#endif // CE_LSLM_CE_APPLICATION_H
