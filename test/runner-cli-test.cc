@@ -29,6 +29,16 @@ Sim(const std::string& arguments)
     return RunCommand(Binary("ce-lslm-sim") + " " + arguments);
 }
 
+/// Run ce-lslm-sim with \p arguments; expect exit status \p exitCode and \p text in its output.
+void
+ExpectExit(const std::string& arguments, int exitCode, const std::string& text)
+{
+    CommandResult result = Sim(arguments);
+    EXPECT_EQ(result.exitCode, exitCode) << result.output;
+    EXPECT_NE(result.output.find(text), std::string::npos)
+        << "expected: " << text << "\noutput: " << result.output;
+}
+
 /// Arguments for a short run writing to \p dir.
 std::string
 ShortRun(const std::string& dir)
@@ -42,51 +52,36 @@ TEST(RunnerCliTest, MisspeltKeyExitsTwoNamingTheKey)
 {
     std::string dir = FreshTestDir();
     WriteFile(dir + "/bad.json", R"({"topology": {"terminls": 4}})");
-    CommandResult result = Sim("--config " + dir + "/bad.json");
-    EXPECT_EQ(result.exitCode, 2) << result.output;
-    EXPECT_NE(result.output.find("bad.json: 'topology.terminls': unknown key; did you mean "
-                                 "'topology.terminals'?"),
-              std::string::npos)
-        << result.output;
+    ExpectExit("--config " + dir + "/bad.json",
+               2,
+               "bad.json: 'topology.terminls': unknown key; did you mean 'topology.terminals'?");
 }
 
 TEST(RunnerCliTest, OutOfRangeValueExitsTwoWithRange)
 {
-    CommandResult result = Sim("--set topology.access.loss_rate=2");
-    EXPECT_EQ(result.exitCode, 2);
-    EXPECT_NE(result.output.find("--set topology.access.loss_rate=2: 'topology.access.loss_rate"
-                                 "': value 2 is out of range [0, 0.5]"),
-              std::string::npos)
-        << result.output;
+    ExpectExit("--set topology.access.loss_rate=2",
+               2,
+               "--set topology.access.loss_rate=2: 'topology.access.loss_rate"
+               "': value 2 is out of range [0, 0.5]");
 }
 
 TEST(RunnerCliTest, InvalidJsonExitsTwoWithPosition)
 {
     std::string dir = FreshTestDir();
     WriteFile(dir + "/broken.json", "{\"mode\": }");
-    CommandResult result = Sim("--config " + dir + "/broken.json");
-    EXPECT_EQ(result.exitCode, 2);
-    EXPECT_NE(result.output.find("invalid JSON at line 1, column 10"), std::string::npos)
-        << result.output;
+    ExpectExit("--config " + dir + "/broken.json", 2, "invalid JSON at line 1, column 10");
 }
 
 TEST(RunnerCliTest, MissingConfigFileExitsTwo)
 {
-    CommandResult result = Sim("--config /nonexistent.json");
-    EXPECT_EQ(result.exitCode, 2);
-    EXPECT_NE(result.output.find("/nonexistent.json: cannot open config file"), std::string::npos)
-        << result.output;
+    ExpectExit("--config /nonexistent.json", 2, "/nonexistent.json: cannot open config file");
 }
 
 TEST(RunnerCliTest, UnknownOptionAndBadRunExitTwo)
 {
     EXPECT_EQ(Sim("--no-such-option").exitCode, 2);
     EXPECT_EQ(Sim("stray-word").exitCode, 2);
-    CommandResult badRun = Sim("--run -3 --print-config");
-    EXPECT_EQ(badRun.exitCode, 2);
-    EXPECT_NE(badRun.output.find("--run: 'simulation.run': value -3 is out of range"),
-              std::string::npos)
-        << badRun.output;
+    ExpectExit("--run -3 --print-config", 2, "--run: 'simulation.run': value -3 is out of range");
 }
 
 TEST(RunnerCliTest, HelpListsTheOptions)
@@ -159,10 +154,7 @@ TEST(RunnerCliTest, UnwritableOutputDirectoryExitsOne)
 {
     std::string dir = FreshTestDir();
     WriteFile(dir + "/file", "not a directory");
-    CommandResult result = Sim(ShortRun(dir + "/file/sub"));
-    EXPECT_EQ(result.exitCode, 1);
-    EXPECT_NE(result.output.find("cannot create output directory"), std::string::npos)
-        << result.output;
+    ExpectExit(ShortRun(dir + "/file/sub"), 1, "cannot create output directory");
 }
 
 TEST(RunnerCliTest, SameRunIsByteIdenticalDifferentRunDiffers)
@@ -185,20 +177,15 @@ TEST(RunnerCliTest, SameRunIsByteIdenticalDifferentRunDiffers)
 
 TEST(RunnerCliTest, EmptyOutputDirectoryIsAConfigError)
 {
-    CommandResult result = Sim("--out ''");
-    EXPECT_EQ(result.exitCode, 2);
-    EXPECT_NE(result.output.find("'output.dir': must not be empty"), std::string::npos)
-        << result.output;
+    ExpectExit("--out ''", 2, "'output.dir': must not be empty");
 }
 
 TEST(RunnerCliTest, CrossKeyErrorNamesTheOverrides)
 {
-    CommandResult result = Sim("--set workload.prompt_tokens.min=600 --print-config");
-    EXPECT_EQ(result.exitCode, 2);
-    EXPECT_NE(result.output.find("default scenario with command-line overrides: "
-                                 "'workload.prompt_tokens.min': min 600 is larger than max 128"),
-              std::string::npos)
-        << result.output;
+    ExpectExit("--set workload.prompt_tokens.min=600 --print-config",
+               2,
+               "default scenario with command-line overrides: "
+               "'workload.prompt_tokens.min': min 600 is larger than max 128");
 }
 
 TEST(RunnerCliTest, DisabledTraceRemovesAnEarlierRunsTrace)
