@@ -7,16 +7,10 @@
 
 #include "edge-cloud-topology-helper.h"
 #include "inference-service-helper.h"
-#include "request-stats-collector.h"
 #include "scenario-config.h"
 #include "scenario-results.h"
 
-#include "ns3/application-container.h"
-#include "ns3/nstime.h"
-
-#include <array>
 #include <ostream>
-#include <vector>
 
 namespace ns3
 {
