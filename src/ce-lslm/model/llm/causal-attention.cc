@@ -15,6 +15,8 @@ namespace
 
 /// Queries per chunk: large enough for efficient products, small enough to skip masked keys.
 constexpr int64_t QUERY_CHUNK = 64;
+/// Multiply-adds per KV head below which attention stays on one thread.
+constexpr int64_t PARALLEL_WORK = 1 << 18;
 
 /// For each query, how many cached tokens (a prefix, positions increase) it may see.
 std::vector<int64_t>
@@ -61,8 +63,11 @@ CausalAttention::Attend(const Matrix& queries,
     Matrix out(queries.rows(), queries.cols());
     // One importance accumulator per KV head, summed afterwards: no shared writes in parallel.
     std::vector<Vector> perHead(importance ? m_kvHeads : 0, Vector::Zero(kv.Tokens()));
+    // Threads only pay off for prefill-sized work; a decode step would spend more on waking
+    // them than on its few thousand multiply-adds.
     const int threads = KernelThreads::Get();
-#pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
+    const bool parallel = threads > 1 && queries.rows() * kv.Tokens() * m_headDim >= PARALLEL_WORK;
+#pragma omp parallel for num_threads(threads) if (parallel) schedule(static)
     for (int64_t kvHead = 0; kvHead < m_kvHeads; ++kvHead)
     {
         AttendHeadGroup(kvHead, queries, visible, kv, out, importance ? &perHead[kvHead] : nullptr);
@@ -102,7 +107,23 @@ CausalAttention::AttendHeadGroup(int64_t kvHead,
             stacked.middleRows(g * rows, rows) =
                 queries.block(first, (kvHead * group + g) * d, rows, d) * m_scale;
         }
-        scores.noalias() = stacked * kv.RotatedKeys().block(0, kvHead * d, keys, d).transpose();
+        const auto keyBlock = kv.RotatedKeys().block(0, kvHead * d, keys, d);
+        const auto valueBlock = kv.Values().block(0, kvHead * d, keys, d);
+        const bool decode = rows == 1;
+        scores.resize(group * rows, keys);
+        if (decode)
+        {
+            // One query per head: matrix-vector products stream the keys once each, where a
+            // matrix product would first copy (pack) the whole key block.
+            for (int64_t g = 0; g < group; ++g)
+            {
+                scores.row(g).noalias() = (keyBlock * stacked.row(g).transpose()).transpose();
+            }
+        }
+        else
+        {
+            scores.noalias() = stacked * keyBlock.transpose();
+        }
         for (int64_t g = 0; g < group; ++g)
         {
             for (int64_t r = 0; r < rows; ++r)
@@ -119,7 +140,18 @@ CausalAttention::AttendHeadGroup(int64_t kvHead,
         {
             importance->head(keys) += scores.colwise().sum().transpose();
         }
-        result.noalias() = scores * kv.Values().block(0, kvHead * d, keys, d);
+        result.resize(group * rows, d);
+        if (decode)
+        {
+            for (int64_t g = 0; g < group; ++g)
+            {
+                result.row(g).noalias() = scores.row(g) * valueBlock;
+            }
+        }
+        else
+        {
+            result.noalias() = scores * valueBlock;
+        }
         for (int64_t g = 0; g < group; ++g)
         {
             out.block(first, (kvHead * group + g) * d, rows, d) = result.middleRows(g * rows, rows);
