@@ -32,6 +32,8 @@ const Preset PRESETS[] = {
     {"smollm2-135m", 576, 30, 9, 3, 1536, 49152, 8192, 100000.0, 1e-5, true, "ids"},
     // HuggingFaceTB/SmolLM2-360M
     {"smollm2-360m", 960, 32, 15, 5, 2560, 49152, 8192, 100000.0, 1e-5, true, "ids"},
+    // Qwen/Qwen2.5-0.5B (its q/k/v biases are not modelled: a shape for cost, not execution)
+    {"qwen2.5-0.5b", 896, 24, 14, 2, 4864, 151936, 32768, 1000000.0, 1e-6, true, "ids"},
     // TinyLlama/TinyLlama-1.1B-intermediate-step-1431k-3T
     {"tinyllama-1.1b", 2048, 22, 32, 4, 5632, 32000, 2048, 10000.0, 1e-5, false, "ids"},
     // meta-llama/Llama-3.2-1B (without its llama3 RoPE scaling, which only matters > 8K tokens)

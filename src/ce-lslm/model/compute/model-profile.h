@@ -1,0 +1,57 @@
+#ifndef CE_LSLM_MODEL_PROFILE_H
+#define CE_LSLM_MODEL_PROFILE_H
+
+#include "ns3/forward-cost.h"
+#include "ns3/model-config.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * \brief A declared model: the architecture whose cost a node is simulated to pay.
+ *
+ * The executed model (a real kernel run) produces tokens and KV; the declared profile prices
+ * them (design brief, "Fidelity"). Its FLOPs and bytes come from the kernel's CostModel applied
+ * to the declared shape and element sizes, so executed and declared costs use one set of
+ * formulas.
+ */
+struct ModelProfile
+{
+    std::string name;          //!< e.g. "llama-3-8b"
+    llm::ModelConfig shape;    //!< architecture
+    double bytesPerWeight = 2; //!< stored weight element size (2: FP16/BF16)
+    double bytesPerKv = 2;     //!< stored KV element size
+
+    /// \brief One request's share of a batched iteration.
+    struct Work
+    {
+        int64_t newTokens = 0;    //!< tokens this request processes now
+        int64_t cachedTokens = 0; //!< tokens already in its KV cache
+        int64_t logitRows = 0;    //!< rows through the LM head (1 for a decode step)
+    };
+
+    /// \return the weight bytes resident on the device
+    double WeightBytes() const;
+    /// \return the KV bytes one token occupies (all layers, keys and values)
+    double KvBytesPerToken() const;
+    /**
+     * \return the cost of one iteration that advances every listed request together: FLOPs add
+     * up, weights are read once for the whole batch, each request reads its own KV
+     */
+    llm::ForwardCost BatchCost(const std::vector<Work>& batch) const;
+
+    /// \return the profile of a named real model (throws std::invalid_argument listing names)
+    static ModelProfile Get(const std::string& name);
+    /// \return the names of the presets
+    static std::vector<std::string> Names();
+    /// \return an executed model as its own profile, stored in FP16 as a deployment would
+    static ModelProfile FromExecuted(const std::string& name, const llm::ModelConfig& shape);
+};
+
+} // namespace ns3
+
+#endif // CE_LSLM_MODEL_PROFILE_H
