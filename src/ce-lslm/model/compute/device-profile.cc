@@ -1,5 +1,7 @@
 #include "device-profile.h"
 
+#include "ns3/preset-names.h"
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -91,12 +93,7 @@ DeviceProfile::Get(const std::string& name)
             return preset;
         }
     }
-    std::string names;
-    for (const std::string& known : Names())
-    {
-        names += (names.empty() ? "" : ", ") + known;
-    }
-    throw std::invalid_argument("unknown device profile '" + name + "' (known: " + names + ")");
+    throw std::invalid_argument(llm::PresetNames::Unknown("device profile", name, Names()));
 }
 
 std::vector<std::string>

@@ -2,6 +2,7 @@
 
 #include "ns3/llm-error.h"
 #include "ns3/model-presets.h"
+#include "ns3/preset-names.h"
 
 #include <stdexcept>
 
@@ -73,12 +74,7 @@ ModelProfile::Get(const std::string& name)
             return ModelProfile{name, llm::ModelPresets::Get(name), 2, 2};
         }
     }
-    std::string names;
-    for (const std::string& known : Names())
-    {
-        names += (names.empty() ? "" : ", ") + known;
-    }
-    throw std::invalid_argument("unknown model profile '" + name + "' (known: " + names + ")");
+    throw std::invalid_argument(llm::PresetNames::Unknown("model profile", name, Names()));
 }
 
 std::vector<std::string>

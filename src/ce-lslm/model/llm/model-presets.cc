@@ -1,6 +1,7 @@
 #include "model-presets.h"
 
 #include "llm-error.h"
+#include "preset-names.h"
 
 #include <map>
 
@@ -79,12 +80,7 @@ ModelPresets::Get(const std::string& name)
             return config;
         }
     }
-    std::string names;
-    for (const std::string& known : Names())
-    {
-        names += (names.empty() ? "" : ", ") + known;
-    }
-    throw LlmError("unknown model shape '" + name + "' (known: " + names + ")");
+    throw LlmError(PresetNames::Unknown("model shape", name, Names()));
 }
 
 } // namespace llm
