@@ -7,6 +7,7 @@
 #include "ns3/boolean.h"
 #include "ns3/double.h"
 #include "ns3/log.h"
+#include "ns3/uinteger.h"
 
 #include <cmath>
 
@@ -50,15 +51,23 @@ SixGFadingModel::GetTypeId()
                           "each link's fading.",
                           DoubleValue(3.0 / 3.6),
                           MakeDoubleAccessor(&SixGFadingModel::m_speed),
-                          MakeDoubleChecker<double>(0.0));
+                          MakeDoubleChecker<double>(0.0))
+            .AddAttribute("Sinusoids",
+                          "Sinusoids per component of the sum-of-sinusoids generator (more: "
+                          "closer to Gaussian, slower).",
+                          UintegerValue(16),
+                          MakeUintegerAccessor(&SixGFadingModel::m_sinusoids),
+                          MakeUintegerChecker<uint32_t>(4, 256));
     return tid;
 }
 
 SixGFadingModel::SixGFadingModel()
-    : m_normal(CreateObject<NormalRandomVariable>())
+    : m_enabled(true)
+    , m_kFactorDb(9.0)
+    , m_speed(3.0 / 3.6)
+    , m_sinusoids(16)
+    , m_uniform(CreateObject<UniformRandomVariable>())
 {
-    m_normal->SetAttribute("Mean", DoubleValue(0.0));
-    m_normal->SetAttribute("Variance", DoubleValue(0.5)); // each part of CN(0, 1)
 }
 
 SixGFadingModel::~SixGFadingModel() = default;
@@ -66,9 +75,28 @@ SixGFadingModel::~SixGFadingModel() = default;
 void
 SixGFadingModel::DoDispose()
 {
-    m_states.clear();
-    m_normal = nullptr;
+    m_links.clear();
+    m_uniform = nullptr;
     Object::DoDispose();
+}
+
+SixGFadingModel::Link
+SixGFadingModel::DrawLink(double doppler)
+{
+    // Zheng and Xiao: arrival angles alpha_n = (2 pi n - pi + theta) / (4 M), one random theta
+    // per link, and independent uniform phases for each sinusoid.
+    Link link;
+    link.doppler = doppler;
+    double theta = m_uniform->GetValue(-M_PI, M_PI);
+    for (uint32_t n = 1; n <= m_sinusoids; ++n)
+    {
+        double alpha = (2.0 * M_PI * n - M_PI + theta) / (4.0 * m_sinusoids);
+        link.realFreq.push_back(doppler * std::cos(alpha));
+        link.imagFreq.push_back(doppler * std::sin(alpha));
+        link.realPhase.push_back(m_uniform->GetValue(-M_PI, M_PI));
+        link.imagPhase.push_back(m_uniform->GetValue(-M_PI, M_PI));
+    }
+    return link;
 }
 
 double
@@ -82,35 +110,34 @@ SixGFadingModel::GetGain(uint64_t link,
     {
         return 1.0;
     }
-    auto it = m_states.find(link);
-    if (it == m_states.end())
+    auto it = m_links.find(link);
+    if (it == m_links.end())
     {
-        it = m_states.emplace(link, State{m_normal->GetValue(), m_normal->GetValue(), now}).first;
+        double doppler = std::max(speed, m_speed) * frequencyHz / kSpeedOfLight;
+        it = m_links.emplace(link, DrawLink(doppler)).first;
     }
-    State& state = it->second;
-    Time elapsed = now - state.updated;
-    double doppler = std::max(speed, m_speed) * frequencyHz / kSpeedOfLight;
-    if (elapsed.IsStrictlyPositive() && doppler > 0)
+    const Link& state = it->second;
+    double t = now.GetSeconds();
+    double real = 0;
+    double imag = 0;
+    for (std::size_t n = 0; n < state.realFreq.size(); ++n)
     {
-        double coherence = 0.423 / doppler;
-        double rho = std::exp(-elapsed.GetSeconds() / coherence);
-        double innovation = std::sqrt(std::max(0.0, 1.0 - rho * rho));
-        state.real = rho * state.real + innovation * m_normal->GetValue();
-        state.imag = rho * state.imag + innovation * m_normal->GetValue();
-        state.updated = now;
+        real += std::cos(2.0 * M_PI * state.realFreq[n] * t + state.realPhase[n]);
+        imag += std::cos(2.0 * M_PI * state.imagFreq[n] * t + state.imagPhase[n]);
     }
+    // Each sum has variance M / 2: scale to CN(0, 1).
+    double scale = 1.0 / std::sqrt(static_cast<double>(state.realFreq.size()));
     double k = lineOfSight ? std::pow(10.0, m_kFactorDb / 10.0) : 0.0;
-    double specular = std::sqrt(k / (k + 1.0));
-    double diffuse = std::sqrt(1.0 / (k + 1.0));
-    double real = specular + diffuse * state.real;
-    double imag = diffuse * state.imag;
-    return real * real + imag * imag;
+    double diffuse = std::sqrt(1.0 / (k + 1.0)) * scale;
+    double re = std::sqrt(k / (k + 1.0)) + diffuse * real;
+    double im = diffuse * imag;
+    return re * re + im * im;
 }
 
 int64_t
 SixGFadingModel::AssignStreams(int64_t stream)
 {
-    m_normal->SetStream(stream);
+    m_uniform->SetStream(stream);
     return 1;
 }
 

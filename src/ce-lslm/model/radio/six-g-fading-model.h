@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <unordered_map>
+#include <vector>
 
 namespace ns3
 {
@@ -18,20 +19,18 @@ namespace ns3
 /**
  * \ingroup ce-lslm
  * \brief Small-scale block fading of the 6G radio links: Rician on line-of-sight links,
- * Rayleigh otherwise, constant within a slot and correlated from slot to slot.
+ * Rayleigh otherwise, constant within a slot and correlated in time as in Clarke's model.
  *
  * The power gain of a link is |h|^2 with
  *
- *   h = sqrt(K / (K + 1)) + sqrt(1 / (K + 1)) g,   g ~ CN(0, 1),  E|h|^2 = 1,
+ *   h = sqrt(K / (K + 1)) + sqrt(1 / (K + 1)) g(t),   E|g|^2 = 1,   E|h|^2 = 1,
  *
- * K the Rician factor (linear; 0 on non-line-of-sight links). The diffuse part g is a
- * Gauss-Markov process: after a time dt,
- *
- *   g' = rho g + sqrt(1 - rho^2) w,   rho = exp(-dt / Tc),   Tc = 0.423 / f_D,
- *
- * with f_D = v f_c / c the maximum Doppler shift and Tc the coherence time (Clarke's model,
- * 50 % correlation). The exponential correlation composes over any sequence of sampling
- * times, so sampling a link only in the slots where it transmits is exact.
+ * K the Rician factor (linear; 0 on non-line-of-sight links). The diffuse part g(t) is a sum
+ * of M = Sinusoids sinusoids with random phases and arrival angles (Zheng and Xiao, IEEE
+ * Trans. Commun. 2003), whose autocorrelation is J0(2 pi f_D tau), f_D = v f_c / c the
+ * maximum Doppler shift. g is a deterministic function of time once a link's phases are
+ * drawn, so sampling a link only in the slots where it transmits is exact, and the values do
+ * not depend on which slots those are. The Doppler shift is fixed when a link is first seen.
  */
 class SixGFadingModel : public Object
 {
@@ -65,19 +64,28 @@ class SixGFadingModel : public Object
     void DoDispose() override;
 
   private:
-    /// The diffuse component of one link.
-    struct State
+    /// The random parameters of one link's diffuse component.
+    struct Link
     {
-        double real;  //!< real part of g
-        double imag;  //!< imaginary part of g
-        Time updated; //!< when g was last drawn
+        double doppler;                //!< maximum Doppler shift, in Hz
+        std::vector<double> realFreq;  //!< Doppler of each in-phase sinusoid, in Hz
+        std::vector<double> realPhase; //!< phase of each in-phase sinusoid
+        std::vector<double> imagFreq;  //!< Doppler of each quadrature sinusoid, in Hz
+        std::vector<double> imagPhase; //!< phase of each quadrature sinusoid
     };
 
-    bool m_enabled;                     //!< whether links fade at all
-    double m_kFactorDb;                 //!< Rician K of line-of-sight links, in dB
-    double m_speed;                     //!< least speed used for the Doppler shift, in m/s
-    Ptr<NormalRandomVariable> m_normal; //!< draws the Gaussian innovations
-    std::unordered_map<uint64_t, State> m_states; //!< per link
+    /**
+     * \param doppler maximum Doppler shift, in Hz
+     * \return a new link's parameters
+     */
+    Link DrawLink(double doppler);
+
+    bool m_enabled;                             //!< whether links fade at all
+    double m_kFactorDb;                         //!< Rician K of line-of-sight links, in dB
+    double m_speed;                             //!< least speed used for the Doppler shift, m/s
+    uint32_t m_sinusoids;                       //!< sinusoids per component
+    Ptr<UniformRandomVariable> m_uniform;       //!< phases and angles
+    std::unordered_map<uint64_t, Link> m_links; //!< per link
 };
 
 } // namespace ns3
