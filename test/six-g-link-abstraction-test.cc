@@ -123,8 +123,8 @@ struct RecordingBuffer
     std::vector<uint32_t> lost;
     std::vector<uint32_t> sent;
 
-    explicit RecordingBuffer(QueueSize limit)
-        : buffer(limit)
+    explicit RecordingBuffer(QueueSize limit, uint8_t arq = 0)
+        : buffer(limit, arq)
     {
         buffer.SetCallbacks(SixGTxBuffer::DeliverCallback(
                                 [this](Ptr<Packet> p, uint16_t)
@@ -209,6 +209,35 @@ TEST(SixGTxBufferTest, LostBlockLosesEveryPacketItCarried)
     rec.buffer.Resolve(tb2, true);
     EXPECT_EQ(rec.lost, (std::vector<uint32_t>{400, 400}));
     EXPECT_EQ(rec.delivered, (std::vector<uint32_t>{400}));
+}
+
+TEST(SixGTxBufferTest, LostBlockIsSentAgainUntilArqGivesUp)
+{
+    RecordingBuffer rec(QueueSize("100p"), 2);
+    rec.buffer.Enqueue(Create<Packet>(1000), 0x800);
+    rec.buffer.Enqueue(Create<Packet>(200), 0x800);
+    auto tb1 = rec.buffer.Dequeue(1000); // all of #0
+    auto tb2 = rec.buffer.Dequeue(1000); // #1
+    rec.buffer.Resolve(tb1, false);      // #0 goes back to the head of the queue
+    EXPECT_EQ(rec.buffer.GetBacklogBytes(), 1000u);
+    rec.buffer.Resolve(tb2, true); // #1 waits behind #0
+    EXPECT_TRUE(rec.delivered.empty());
+    auto retry1 = rec.buffer.Dequeue(600); // split: 600 + 400 of #0, second attempt
+    auto retry2 = rec.buffer.Dequeue(600);
+    ASSERT_EQ(retry1.size(), 1u);
+    ASSERT_EQ(retry2.size(), 1u);
+    EXPECT_EQ(retry1[0].attempt, 1);
+    EXPECT_EQ(retry2[0].bytes, 400u);
+    rec.buffer.Resolve(retry1, true);
+    rec.buffer.Resolve(retry2, false); // third attempt for the last 400 bytes
+    auto retry3 = rec.buffer.Dequeue(1000);
+    ASSERT_EQ(retry3.size(), 1u);
+    EXPECT_EQ(retry3[0].attempt, 2);
+    rec.buffer.Resolve(retry3, false); // out of retransmissions: #0 is lost, #1 goes up
+    EXPECT_EQ(rec.lost, (std::vector<uint32_t>{1000}));
+    EXPECT_EQ(rec.delivered, (std::vector<uint32_t>{200}));
+    EXPECT_EQ(rec.buffer.GetBacklogBytes(), 0u);
+    EXPECT_EQ(rec.buffer.GetInFlightPackets(), 0u);
 }
 
 TEST(SixGHarqEntityTest, ChaseCombiningAndRetransmissionTiming)

@@ -73,6 +73,13 @@ SixGCellMac::GetTypeId()
                           UintegerValue(4),
                           MakeUintegerAccessor(&SixGCellMac::m_harqRttSlots),
                           MakeUintegerChecker<uint32_t>(1, 1000))
+            .AddAttribute("ArqRetransmissions",
+                          "Times the segments of a block lost after its last HARQ transmission "
+                          "are queued again (acknowledged-mode RLC) before their packets are "
+                          "lost; 0 turns every HARQ failure into packet loss.",
+                          UintegerValue(4),
+                          MakeUintegerAccessor(&SixGCellMac::m_arqRetransmissions),
+                          MakeUintegerChecker<uint32_t>(0, 32))
             .AddAttribute("RbgSize",
                           "Resource blocks per group, the allocation unit (0: TS 38.214 "
                           "Table 5.1.2.2.1-1, configuration 1: 2 to 16 by carrier size).",
@@ -127,6 +134,7 @@ SixGCellMac::SixGCellMac()
     , m_harqProcesses(16)
     , m_maxTransmissions(4)
     , m_harqRttSlots(4)
+    , m_arqRetransmissions(4)
     , m_rbgSize(0)
     , m_cqiPeriod(MilliSeconds(5))
     , m_ollaStepDb(0.5)
@@ -171,12 +179,13 @@ uint32_t
 SixGCellMac::AddTerminal(Ptr<SixGNetDevice> ue)
 {
     auto rnti = static_cast<uint32_t>(m_downlinks.size());
-    SixGLink::HarqParameters harq;
-    harq.processes = m_harqProcesses;
-    harq.maxTransmissions = static_cast<uint8_t>(m_maxTransmissions);
-    harq.rttSlots = m_harqRttSlots;
-    m_downlinks.push_back(Create<SixGLink>(SixGLink::DOWNLINK, rnti, m_bs, ue, harq));
-    m_uplinks.push_back(Create<SixGLink>(SixGLink::UPLINK, rnti, ue, m_bs, harq));
+    SixGLink::Parameters parameters;
+    parameters.processes = m_harqProcesses;
+    parameters.maxTransmissions = static_cast<uint8_t>(m_maxTransmissions);
+    parameters.rttSlots = m_harqRttSlots;
+    parameters.arqRetransmissions = static_cast<uint8_t>(m_arqRetransmissions);
+    m_downlinks.push_back(Create<SixGLink>(SixGLink::DOWNLINK, rnti, m_bs, ue, parameters));
+    m_uplinks.push_back(Create<SixGLink>(SixGLink::UPLINK, rnti, ue, m_bs, parameters));
     return rnti;
 }
 

@@ -32,7 +32,8 @@ class SixGNetDevice;
  * At the start of slot k (time k x slot duration):
  *  1. the transmissions of slot k-1 are concluded: SINR = S / (N + I), with I the power of
  *     other cells' transmissions of slot k-1 in the same resource blocks; HARQ chase
- *     combining; a Bernoulli draw against the BLER; packets delivered (in order) or lost;
+ *     combining; a Bernoulli draw against the BLER; packets delivered (in order); the
+ *     segments of a block that failed its last HARQ transmission queued again (ARQ);
  *     OLLA, channel report and served-rate average updated; one TransportBlock trace each;
  *  2. HARQ retransmissions that are due are placed first, with their original size;
  *  3. the scheduler shares the remaining resource blocks among the terminals with new data;
@@ -205,6 +206,7 @@ class SixGCellMac : public Object
     uint32_t m_harqProcesses;               //!< HARQ processes per link
     uint32_t m_maxTransmissions;            //!< HARQ transmissions at most
     uint32_t m_harqRttSlots;                //!< HARQ retransmission delay
+    uint32_t m_arqRetransmissions;          //!< ARQ resends of lost blocks' segments
     uint32_t m_rbgSize;                     //!< RBs per group (0: TS 38.214 table)
     Time m_cqiPeriod;                       //!< channel report refresh period
     double m_ollaStepDb;                    //!< OLLA step

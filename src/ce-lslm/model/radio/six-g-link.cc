@@ -27,13 +27,13 @@ SixGLink::SixGLink(Direction direction,
                    uint32_t rnti,
                    Ptr<SixGNetDevice> transmitter,
                    Ptr<SixGNetDevice> receiver,
-                   const HarqParameters& harq)
+                   const Parameters& parameters)
     : m_direction(direction)
     , m_rnti(rnti)
     , m_transmitter(transmitter)
     , m_receiver(receiver)
-    , m_buffer(transmitter->GetQueueSize())
-    , m_harq(harq.processes, harq.maxTransmissions, harq.rttSlots)
+    , m_buffer(transmitter->GetQueueSize(), parameters.arqRetransmissions)
+    , m_harq(parameters.processes, parameters.maxTransmissions, parameters.rttSlots)
 {
     m_buffer.SetCallbacks(MakeCallback(&SixGLink::DeliverToReceiver, this),
                           MakeCallback(&SixGLink::ReportLoss, this),

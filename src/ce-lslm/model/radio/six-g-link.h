@@ -41,12 +41,13 @@ class SixGLink : public SimpleRefCount<SixGLink>
         UPLINK    //!< terminal to base station
     };
 
-    /// HARQ configuration shared by a cell's links.
-    struct HarqParameters
+    /// Retransmission configuration shared by a cell's links.
+    struct Parameters
     {
-        uint32_t processes{16};      //!< HARQ processes per link
-        uint8_t maxTransmissions{4}; //!< transmissions of a block at most
-        uint32_t rttSlots{4};        //!< slots from a failure to the retransmission
+        uint32_t processes{16};        //!< HARQ processes per link
+        uint8_t maxTransmissions{4};   //!< HARQ transmissions of a block at most
+        uint32_t rttSlots{4};          //!< slots from a failure to the HARQ retransmission
+        uint8_t arqRetransmissions{4}; //!< ARQ resends of a lost block's segments
     };
 
     /**
@@ -54,13 +55,13 @@ class SixGLink : public SimpleRefCount<SixGLink>
      * \param rnti the terminal's identifier in its cell
      * \param transmitter the sending device
      * \param receiver the receiving device
-     * \param harq HARQ configuration
+     * \param parameters retransmission configuration
      */
     SixGLink(Direction direction,
              uint32_t rnti,
              Ptr<SixGNetDevice> transmitter,
              Ptr<SixGNetDevice> receiver,
-             const HarqParameters& harq);
+             const Parameters& parameters);
 
     /// \return the direction
     Direction GetDirection() const;

@@ -13,8 +13,9 @@ namespace ns3
 
 NS_LOG_COMPONENT_DEFINE("SixGTxBuffer");
 
-SixGTxBuffer::SixGTxBuffer(QueueSize limit)
+SixGTxBuffer::SixGTxBuffer(QueueSize limit, uint8_t maxRetransmissions)
     : m_limit(limit)
+    , m_maxRetransmissions(maxRetransmissions)
 {
 }
 
@@ -51,7 +52,7 @@ SixGTxBuffer::Enqueue(Ptr<Packet> packet, uint16_t protocol)
 uint64_t
 SixGTxBuffer::GetBacklogBytes() const
 {
-    return m_backlogBytes;
+    return m_backlogBytes + m_retransmissionBytes;
 }
 
 uint32_t
@@ -70,6 +71,7 @@ std::vector<SixGTxBuffer::Segment>
 SixGTxBuffer::Dequeue(uint64_t bytes)
 {
     std::vector<Segment> segments;
+    DequeueRetransmissions(bytes, segments);
     while (bytes > 0 && !m_waiting.empty())
     {
         Waiting& head = m_waiting.front();
@@ -81,7 +83,7 @@ SixGTxBuffer::Dequeue(uint64_t bytes)
         }
         InFlight& flight = m_inFlight.at(head.sequence);
         ++flight.pending;
-        segments.push_back(Segment{head.sequence, take});
+        segments.push_back(Segment{head.sequence, take, 0});
         head.sentBytes += take;
         m_backlogBytes -= take;
         bytes -= take;
@@ -100,6 +102,29 @@ SixGTxBuffer::Dequeue(uint64_t bytes)
 }
 
 void
+SixGTxBuffer::DequeueRetransmissions(uint64_t& bytes, std::vector<Segment>& segments)
+{
+    while (bytes > 0 && !m_retransmissions.empty())
+    {
+        Segment& head = m_retransmissions.front();
+        if (head.bytes <= bytes)
+        {
+            segments.push_back(head); // the piece moves into the block: pending unchanged
+            bytes -= head.bytes;
+            m_retransmissionBytes -= head.bytes;
+            m_retransmissions.pop_front();
+            continue;
+        }
+        // Split: one more piece of that packet is outstanding.
+        segments.push_back(Segment{head.sequence, static_cast<uint32_t>(bytes), head.attempt});
+        ++m_inFlight.at(head.sequence).pending;
+        head.bytes -= static_cast<uint32_t>(bytes);
+        m_retransmissionBytes -= bytes;
+        bytes = 0;
+    }
+}
+
+void
 SixGTxBuffer::Resolve(const std::vector<Segment>& segments, bool decoded)
 {
     for (const Segment& segment : segments)
@@ -108,6 +133,14 @@ SixGTxBuffer::Resolve(const std::vector<Segment>& segments, bool decoded)
         if (it == m_inFlight.end())
         {
             continue; // cleared meanwhile
+        }
+        if (!decoded && segment.attempt < m_maxRetransmissions && !it->second.lost)
+        {
+            Segment again = segment;
+            ++again.attempt;
+            m_retransmissions.push_back(again);
+            m_retransmissionBytes += again.bytes;
+            continue;
         }
         --it->second.pending;
         it->second.lost = it->second.lost || !decoded;
@@ -146,7 +179,9 @@ SixGTxBuffer::Clear()
 {
     m_waiting.clear();
     m_inFlight.clear();
+    m_retransmissions.clear();
     m_backlogBytes = 0;
+    m_retransmissionBytes = 0;
     m_deliver = DeliverCallback();
     m_lost = LossCallback();
     m_sent = SentCallback();

@@ -20,13 +20,16 @@ namespace ns3
 /**
  * \ingroup ce-lslm
  * \brief The per-terminal, per-direction transmit buffer of the 6G radio (the RLC/PDCP role):
- * a bounded FIFO of IP packets, segmentation into transport blocks, and in-order delivery.
+ * a bounded FIFO of IP packets, segmentation into transport blocks, retransmission of what a
+ * failed block carried, and in-order delivery.
  *
- * Dequeue() cuts the next bytes of the FIFO into a transport block, splitting packets where
- * the block ends. Once every transport block that carried part of a packet is resolved
- * (decoded, or lost after its last HARQ transmission), the packet is delivered or reported
- * lost, in the order the packets were enqueued: a packet never overtakes an earlier one, as
- * with PDCP reordering, so TCP sees no reordering that the radio introduced.
+ * Dequeue() cuts the next bytes into a transport block, splitting packets where the block
+ * ends; bytes to retransmit go first. When a block is lost after its last HARQ transmission,
+ * its segments are queued again (acknowledged-mode RLC: ARQ) up to MaxRetransmissions times,
+ * after which the packets they belong to are lost. Once every piece of a packet is decoded
+ * (or the packet is lost), it is delivered (or reported lost) in the order the packets were
+ * enqueued: a packet never overtakes an earlier one, as with PDCP reordering, so TCP sees no
+ * reordering that the radio introduced.
  *
  * The limit (packets or bytes, ns-3 QueueSize) counts the packets not yet fully handed to
  * transport blocks; a packet that does not fit is refused, and the device traces the drop.
@@ -37,8 +40,9 @@ class SixGTxBuffer
     /// Part of a packet carried by one transport block.
     struct Segment
     {
-        uint64_t sequence; //!< packet sequence number
-        uint32_t bytes;    //!< bytes of that packet carried
+        uint64_t sequence;  //!< packet sequence number
+        uint32_t bytes;     //!< bytes of that packet carried
+        uint8_t attempt{0}; //!< 0 for the first transmission, then ARQ retransmissions
     };
 
     /// Called with each packet that reached the receiver, in order, with its protocol.
@@ -48,8 +52,11 @@ class SixGTxBuffer
     /// Called with each packet whose last byte was put into a transport block.
     using SentCallback = Callback<void, Ptr<const Packet>>;
 
-    /// \param limit the most packets (or bytes) waiting to be sent
-    explicit SixGTxBuffer(QueueSize limit = QueueSize("1000p"));
+    /**
+     * \param limit the most packets (or bytes) waiting to be sent
+     * \param maxRetransmissions ARQ retransmissions of a segment after a lost block
+     */
+    explicit SixGTxBuffer(QueueSize limit = QueueSize("1000p"), uint8_t maxRetransmissions = 0);
 
     /// \param limit the new limit (applies to later Enqueue calls)
     void SetLimit(QueueSize limit);
@@ -66,7 +73,7 @@ class SixGTxBuffer
      */
     bool Enqueue(Ptr<Packet> packet, uint16_t protocol);
 
-    /// \return bytes waiting to be put into transport blocks
+    /// \return bytes waiting to be put into transport blocks (retransmissions included)
     uint64_t GetBacklogBytes() const;
     /// \return packets with bytes waiting to be put into transport blocks
     uint32_t GetBacklogPackets() const;
@@ -83,7 +90,8 @@ class SixGTxBuffer
     /**
      * \brief Report the fate of a transport block.
      * \param segments what it carried (from Dequeue)
-     * \param decoded whether the receiver decoded it
+     * \param decoded whether the receiver decoded it; if not, its segments are sent again
+     * while they have retransmissions left
      */
     void Resolve(const std::vector<Segment>& segments, bool decoded);
 
@@ -112,8 +120,17 @@ class SixGTxBuffer
 
     /// Deliver or report the resolved packets at the head of the in-flight map, in order.
     void DeliverInOrder();
+    /**
+     * \brief Take up to \p bytes of retransmissions.
+     * \param bytes capacity left in the block (reduced)
+     * \param segments receives the pieces taken
+     */
+    void DequeueRetransmissions(uint64_t& bytes, std::vector<Segment>& segments);
 
     QueueSize m_limit;                       //!< limit of waiting packets or bytes
+    uint8_t m_maxRetransmissions;            //!< ARQ retransmissions per segment
+    std::deque<Segment> m_retransmissions;   //!< pieces of lost blocks, to send first
+    uint64_t m_retransmissionBytes{0};       //!< bytes in m_retransmissions
     std::deque<Waiting> m_waiting;           //!< FIFO of packets not fully sent
     std::map<uint64_t, InFlight> m_inFlight; //!< sequence -> packet partly or fully sent
     uint64_t m_backlogBytes{0};              //!< unsent bytes in m_waiting
