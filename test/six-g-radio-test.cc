@@ -182,6 +182,7 @@ TEST(SixGRadioTest, HarqRetransmitsWithChaseCombining)
 
     std::size_t first = 0;
     std::size_t firstFailed = 0;
+    std::size_t failedEarly = 0;
     std::size_t second = 0;
     for (const auto& block : cell.blocks)
     {
@@ -189,9 +190,11 @@ TEST(SixGRadioTest, HarqRetransmitsWithChaseCombining)
         EXPECT_NEAR(block.sinrDb, sinrDb, 1e-6);
         if (block.transmission == 1)
         {
+            EXPECT_NEAR(block.bler, 0.1, 0.001);
             ++first;
             firstFailed += block.decoded ? 0 : 1;
-            EXPECT_NEAR(block.bler, 0.1, 0.001);
+            // Failures this early are retransmitted before the end of the run.
+            failedEarly += !block.decoded && block.time < Seconds(1.9) ? 1 : 0;
         }
         else
         {
@@ -203,7 +206,8 @@ TEST(SixGRadioTest, HarqRetransmitsWithChaseCombining)
     }
     ASSERT_GT(first, 1000u);
     EXPECT_NEAR(static_cast<double>(firstFailed) / first, 0.1, 0.025);
-    EXPECT_EQ(second, firstFailed);
+    EXPECT_GE(second, failedEarly);
+    EXPECT_LE(second, firstFailed);
 }
 
 TEST(SixGRadioTest, OuterLoopKeepsFadingBlerNearTarget)
