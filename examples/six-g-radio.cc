@@ -23,6 +23,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <vector>
 
 using namespace ns3;
@@ -30,8 +31,9 @@ using namespace ns3;
 namespace
 {
 
-constexpr uint16_t kProtocol = 0x88B5;      //!< local experimental EtherType: not IP
-constexpr uint64_t kBacklogBytes = 2000000; //!< bytes kept waiting in every full buffer
+constexpr uint16_t kProtocol = 0x88B5; //!< local experimental EtherType: not IP
+constexpr uint64_t kBacklogBytes =
+    200000; //!< bytes kept waiting in every full buffer (more than a slot carries)
 
 /// The cell and what it delivered.
 struct Cell
@@ -149,13 +151,16 @@ main(int argc, char* argv[])
                 return true;
             }));
     }
+    std::map<Mac48Address, uint32_t> terminalOf;
+    for (uint32_t i = 0; i < terminals; ++i)
+    {
+        terminalOf[Mac48Address::ConvertFrom(cell.ues[i]->GetAddress())] = i;
+    }
     cell.bs->SetReceiveCallback(NetDevice::ReceiveCallback(
-        [&cell](Ptr<NetDevice>, Ptr<const Packet> packet, uint16_t, const Address& from)
+        [&cell,
+         &terminalOf](Ptr<NetDevice>, Ptr<const Packet> packet, uint16_t, const Address& from)
         {
-            for (uint32_t i = 0; i < cell.ues.size(); ++i)
-            {
-                cell.uplinkBytes[i] += cell.ues[i]->GetAddress() == from ? packet->GetSize() : 0;
-            }
+            cell.uplinkBytes[terminalOf.at(Mac48Address::ConvertFrom(from))] += packet->GetSize();
             return true;
         }));
     radio.AssignStreams(NetDeviceContainer(NetDeviceContainer(cell.bs), ueDevices), 0);

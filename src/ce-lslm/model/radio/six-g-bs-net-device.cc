@@ -60,6 +60,7 @@ SixGBsNetDevice::DoDispose()
         m_mac = nullptr;
     }
     m_terminals.clear();
+    m_rntiOfMac.clear();
     SixGNetDevice::DoDispose();
 }
 
@@ -78,6 +79,7 @@ SixGBsNetDevice::AttachTerminal(Ptr<SixGUeNetDevice> ue)
     NS_ABORT_MSG_UNLESS(GetSixGChannel(), "SixGBsNetDevice: attach to a channel first");
     uint32_t rnti = m_mac->AddTerminal(ue);
     m_terminals.push_back(ue);
+    m_rntiOfMac[Mac48Address::ConvertFrom(ue->GetAddress())] = rnti;
     ue->AttachTo(this, rnti, m_mac->GetLink(rnti, SixGLink::UPLINK));
 }
 
@@ -123,16 +125,14 @@ SixGBsNetDevice::FindTerminals(Ptr<const Packet> packet, const Address& dest, ui
     {
         all[i] = i;
     }
-    for (uint32_t i = 0; i < m_terminals.size(); ++i)
+    Mac48Address mac = Mac48Address::ConvertFrom(dest);
+    auto byMac = m_rntiOfMac.find(mac);
+    if (byMac != m_rntiOfMac.end())
     {
-        if (m_terminals[i]->GetAddress() == dest)
-        {
-            return {i};
-        }
+        return {byMac->second};
     }
     if (protocol != Ipv4L3Protocol::PROT_NUMBER)
     {
-        Mac48Address mac = Mac48Address::ConvertFrom(dest);
         return mac.IsBroadcast() || mac.IsGroup() ? all : std::vector<uint32_t>();
     }
     Ipv4Header header;

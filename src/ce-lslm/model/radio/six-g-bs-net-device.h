@@ -9,6 +9,7 @@
 
 #include "ns3/ipv4-address.h"
 
+#include <map>
 #include <unordered_map>
 #include <vector>
 
@@ -85,6 +86,7 @@ class SixGBsNetDevice : public SixGNetDevice
     Ptr<SixGCellMac> m_mac;                                 //!< the cell's MAC
     std::vector<Ptr<SixGUeNetDevice>> m_terminals;          //!< per RNTI
     std::unordered_map<uint32_t, uint32_t> m_rntiOfAddress; //!< IPv4 (host order) -> RNTI
+    std::map<Mac48Address, uint32_t> m_rntiOfMac;           //!< terminal address -> RNTI
 };
 
 } // namespace ns3
