@@ -6,8 +6,11 @@
 // table and Shannon, HARQ, scheduler fairness, buffer limits, and reproducibility.
 
 #include "six-g-test-utils.h"
+#include "test-utils.h"
 
+#include "ns3/pcap-file.h"
 #include "ns3/six-g-mcs-table.h"
+#include "ns3/trace-helper.h"
 
 #include <algorithm>
 #include <cstring>
@@ -411,4 +414,54 @@ TEST(SixGRadioTest, SameRunGivesTheSameSlotTrace)
     EXPECT_EQ(a, trace(3));
     EXPECT_NE(a, trace(4));
     RngSeedManager::SetRun(1);
+}
+
+TEST(SixGRadioTest, PcapAndAsciiTracesRecordThePackets)
+{
+    std::string dir = ce_lslm_test::FreshTestDir();
+    {
+        // In a scope: the trace files are closed when the devices go.
+        RadioTestCell cell;
+        cell.UseFixedLoss();
+        cell.Build({50});
+        cell.SetLoss(0, cell.LossForDownlinkSinr(0, 20));
+        cell.helper.EnablePcap(
+            dir + "/radio",
+            NetDeviceContainer(NetDeviceContainer(cell.bs), NetDeviceContainer(cell.ues[0])));
+        AsciiTraceHelper ascii;
+        cell.helper.EnableAsciiAll(ascii.CreateFileStream(dir + "/radio.tr"));
+        for (int i = 0; i < 20; ++i)
+        {
+            cell.bs->Send(Create<Packet>(100 + i), cell.ues[0]->GetAddress(), kTestProtocol);
+        }
+        Simulator::Stop(MilliSeconds(20));
+        Simulator::Run();
+        Simulator::Destroy();
+    }
+
+    for (const std::string& file :
+         {dir + "/radio-0-0.pcap", dir + "/radio-1-0.pcap"}) // base station sent, terminal got
+    {
+        PcapFile pcap;
+        pcap.Open(file, std::ios::in);
+        ASSERT_FALSE(pcap.Fail()) << file;
+        EXPECT_EQ(pcap.GetDataLinkType(), static_cast<uint32_t>(PcapHelper::DLT_RAW));
+        uint8_t data[2000];
+        uint32_t seconds;
+        uint32_t microseconds;
+        uint32_t included;
+        uint32_t original;
+        uint32_t read;
+        int packets = 0;
+        while (pcap.Read(data, sizeof(data), seconds, microseconds, included, original, read),
+               !pcap.Eof())
+        {
+            EXPECT_EQ(original, 100u + packets);
+            ++packets;
+        }
+        EXPECT_EQ(packets, 20) << file;
+    }
+    std::string trace = ce_lslm_test::ReadFile(dir + "/radio.tr");
+    EXPECT_EQ(std::count(trace.begin(), trace.end(), '+'), 20); // accepted at the base station
+    EXPECT_NE(trace.find("\nr "), std::string::npos);           // received at the terminal
 }

@@ -86,6 +86,30 @@ SimulationSchema()
           S::Integer(1, 0, 2147483647, "ns-3 RngRun: the replica number (--run overrides it)")}});
 }
 
+/// The radio section's own checks: distances in order, a usable TDD pattern.
+void
+CheckRadio(const ConfigJson& radio, const std::string& path)
+{
+    if (radio.at("min_distance_m").get<double>() > radio.at("max_distance_m").get<double>())
+    {
+        throw ConfigError(JoinConfigPath(path, "min_distance_m"),
+                          "min_distance_m " + radio.at("min_distance_m").dump()
+                              + " is larger than max_distance_m "
+                              + radio.at("max_distance_m").dump());
+    }
+    std::string pattern = radio.at("tdd_pattern").get<std::string>();
+    if (!pattern.empty()
+        && (pattern.find_first_not_of("DSU") != std::string::npos
+            || pattern.find('U') == std::string::npos
+            || pattern.find_first_of("DS") == std::string::npos || pattern.size() > 640))
+    {
+        throw ConfigError(JoinConfigPath(path, "tdd_pattern"),
+                          "'" + pattern
+                              + "' must use only D, S and U (at most 640 slots), with at least "
+                                "one U and one D or S");
+    }
+}
+
 /// The 6G radio access: the default access network (topology.radio).
 ConfigSchema
 RadioSchema()
@@ -142,27 +166,7 @@ RadioSchema()
                      1000000,
                      "Transmit buffer of each terminal at each end (base station: downlink, "
                      "terminal: uplink), in packets; a packet that finds it full is dropped")}},
-        [](const ConfigJson& radio, const std::string& path)
-        {
-            if (radio.at("min_distance_m").get<double>() > radio.at("max_distance_m").get<double>())
-            {
-                throw ConfigError(JoinConfigPath(path, "min_distance_m"),
-                                  "min_distance_m " + radio.at("min_distance_m").dump()
-                                      + " is larger than max_distance_m "
-                                      + radio.at("max_distance_m").dump());
-            }
-            std::string pattern = radio.at("tdd_pattern").get<std::string>();
-            if (!pattern.empty()
-                && (pattern.find_first_not_of("DSU") != std::string::npos
-                    || pattern.find('U') == std::string::npos
-                    || pattern.find_first_of("DS") == std::string::npos || pattern.size() > 640))
-            {
-                throw ConfigError(JoinConfigPath(path, "tdd_pattern"),
-                                  "'" + pattern
-                                      + "' must use only D, S and U (at most 640 slots), with at "
-                                        "least one U and one D or S");
-            }
-        });
+        CheckRadio);
 }
 
 ConfigSchema
