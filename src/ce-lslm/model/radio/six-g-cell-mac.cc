@@ -206,8 +206,7 @@ SixGCellMac::GetMcsTable() const
 {
     if (!m_table)
     {
-        const_cast<SixGCellMac*>(this)->m_table =
-            std::make_unique<SixGMcsTable>(m_gapDb, m_blerSlope);
+        m_table = std::make_unique<SixGMcsTable>(m_gapDb, m_blerSlope);
     }
     return *m_table;
 }
@@ -239,8 +238,13 @@ SixGCellMac::NotifyBacklog()
     }
     Time now = Simulator::Now();
     uint64_t slot = m_channel->GetSlotIndex(now);
-    uint64_t first = m_channel->GetSlotStart(slot) == now ? slot : slot + 1;
-    uint64_t next = FindNextSlot(std::max(first, m_processedSlots));
+    uint64_t first =
+        std::max(m_channel->GetSlotStart(slot) == now ? slot : slot + 1, m_processedSlots);
+    if (m_boundary.IsRunning() && m_boundarySlot <= first)
+    {
+        return; // a busy cell: the next boundary comes first anyway
+    }
+    uint64_t next = FindNextSlot(first);
     if (next != kNoSlot)
     {
         PlanBoundary(next);

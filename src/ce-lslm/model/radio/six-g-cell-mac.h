@@ -189,31 +189,31 @@ class SixGCellMac : public Object
     /// \param slot make the next slot boundary event happen at this slot
     void PlanBoundary(uint64_t slot);
 
-    Ptr<SixGChannel> m_channel;             //!< the channel
-    Ptr<SixGNetDevice> m_bs;                //!< the cell's base station
-    uint32_t m_cellId{0};                   //!< cell identifier
-    std::vector<Ptr<SixGLink>> m_downlinks; //!< per RNTI
-    std::vector<Ptr<SixGLink>> m_uplinks;   //!< per RNTI
-    Ptr<SixGScheduler> m_scheduler;         //!< shares the resource blocks
-    std::unique_ptr<SixGMcsTable> m_table;  //!< built from the attributes on first use
-    Ptr<UniformRandomVariable> m_decode;    //!< decoding draws
-    std::vector<Pending> m_pending;         //!< transmissions of m_pendingSlot
-    uint64_t m_pendingSlot{0};              //!< slot of m_pending
-    EventId m_boundary;                     //!< next slot boundary event
-    uint64_t m_boundarySlot{0};             //!< its slot
-    uint64_t m_processedSlots{0};           //!< slots whose boundary has run (+1 of last)
-    bool m_inBoundary{false};               //!< inside SlotBoundary
-    uint32_t m_harqProcesses;               //!< HARQ processes per link
-    uint32_t m_maxTransmissions;            //!< HARQ transmissions at most
-    uint32_t m_harqRttSlots;                //!< HARQ retransmission delay
-    uint32_t m_arqRetransmissions;          //!< ARQ resends of lost blocks' segments
-    uint32_t m_rbgSize;                     //!< RBs per group (0: TS 38.214 table)
-    Time m_cqiPeriod;                       //!< channel report refresh period
-    double m_ollaStepDb;                    //!< OLLA step
-    double m_blerTarget;                    //!< OLLA target
-    Time m_pfTimeConstant;                  //!< served-rate averaging
-    double m_gapDb;                         //!< Shannon gap of the MCS thresholds
-    double m_blerSlope;                     //!< BLER curve steepness
+    Ptr<SixGChannel> m_channel;                    //!< the channel
+    Ptr<SixGNetDevice> m_bs;                       //!< the cell's base station
+    uint32_t m_cellId{0};                          //!< cell identifier
+    std::vector<Ptr<SixGLink>> m_downlinks;        //!< per RNTI
+    std::vector<Ptr<SixGLink>> m_uplinks;          //!< per RNTI
+    Ptr<SixGScheduler> m_scheduler;                //!< shares the resource blocks
+    mutable std::unique_ptr<SixGMcsTable> m_table; //!< built from the attributes on first use
+    Ptr<UniformRandomVariable> m_decode;           //!< decoding draws
+    std::vector<Pending> m_pending;                //!< transmissions of m_pendingSlot
+    uint64_t m_pendingSlot{0};                     //!< slot of m_pending
+    EventId m_boundary;                            //!< next slot boundary event
+    uint64_t m_boundarySlot{0};                    //!< its slot
+    uint64_t m_processedSlots{0};                  //!< slots whose boundary has run (+1 of last)
+    bool m_inBoundary{false};                      //!< inside SlotBoundary
+    uint32_t m_harqProcesses;                      //!< HARQ processes per link
+    uint32_t m_maxTransmissions;                   //!< HARQ transmissions at most
+    uint32_t m_harqRttSlots;                       //!< HARQ retransmission delay
+    uint32_t m_arqRetransmissions;                 //!< ARQ resends of lost blocks' segments
+    uint32_t m_rbgSize;                            //!< RBs per group (0: TS 38.214 table)
+    Time m_cqiPeriod;                              //!< channel report refresh period
+    double m_ollaStepDb;                           //!< OLLA step
+    double m_blerTarget;                           //!< OLLA target
+    Time m_pfTimeConstant;                         //!< served-rate averaging
+    double m_gapDb;                                //!< Shannon gap of the MCS thresholds
+    double m_blerSlope;                            //!< BLER curve steepness
     TracedCallback<const SixGTransportBlockInfo&> m_tbTrace; //!< per transmission
 };
 
