@@ -2,7 +2,8 @@
  * SPDX-License-Identifier: GPL-2.0-only
  */
 
-// ce-lslm-sim: runs one ce-lslm scenario and writes summary.json and requests.csv.
+// ce-lslm-sim: runs one ce-lslm scenario and writes summary.json and requests.csv (and, opt-in,
+// messages.csv and radio-slots.csv).
 //
 // Exit codes: 0 success, 1 runtime error (e.g. an output file cannot be written),
 // 2 bad command line or configuration.
@@ -138,25 +139,37 @@ ResolveConfig(const Options& options)
     return ScenarioConfig(document, source);
 }
 
+/// Open trace \p file when \p enabled, else remove what an earlier run left there.
+std::ofstream
+OpenTrace(const ResultsWriter& writer, const std::string& file, bool enabled)
+{
+    if (enabled)
+    {
+        return writer.OpenFile(file);
+    }
+    writer.RemoveFile(file);
+    return std::ofstream();
+}
+
 /// Run the scenario and write its outputs.
 void
 RunScenario(const ScenarioConfig& config, bool quiet)
 {
     auto wallStart = std::chrono::steady_clock::now();
     ResultsWriter writer(config.GetString("output.dir"));
-    std::ofstream messages;
-    if (config.GetBool("output.messages_trace"))
+    // Opt-in traces; an earlier run's trace never stays beside this run's outputs.
+    std::ofstream messages =
+        OpenTrace(writer, "messages.csv", config.GetBool("output.messages_trace"));
+    std::ofstream radio =
+        OpenTrace(writer, "radio-slots.csv", config.GetBool("output.radio_trace"));
+    ScenarioResults results = ScenarioRunner(config).Run(messages.is_open() ? &messages : nullptr,
+                                                         radio.is_open() ? &radio : nullptr);
+    for (auto [stream, file] : {std::pair{&messages, "messages.csv"}, {&radio, "radio-slots.csv"}})
     {
-        messages = writer.OpenFile("messages.csv");
-    }
-    else
-    {
-        writer.RemoveFile("messages.csv"); // never leave an earlier run's trace beside this one
-    }
-    ScenarioResults results = ScenarioRunner(config).Run(messages.is_open() ? &messages : nullptr);
-    if (messages.is_open())
-    {
-        ResultsWriter::CloseChecked(messages, writer.GetPath("messages.csv"));
+        if (stream->is_open())
+        {
+            ResultsWriter::CloseChecked(*stream, writer.GetPath(file));
+        }
     }
     ConfigJson summary = BuildScenarioSummary(results);
     writer.WriteSummary(summary);

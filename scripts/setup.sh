@@ -15,8 +15,8 @@ packages=(
   libns3-dev ns3 libgsl-dev libxml2-dev libpython3.11-dev
   # libraries
   libeigen3-dev nlohmann-json3-dev libboost-program-options-dev libgtest-dev
-  # scripts
-  python3
+  # scripts (plot-radio.py draws with Debian's matplotlib)
+  python3 python3-matplotlib
 )
 
 check_only=0

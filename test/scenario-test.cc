@@ -99,10 +99,11 @@ TEST(ScenarioTest, DefaultScenarioConservesRequestsAndBytes)
 
 TEST(ScenarioTest, LatenciesAndSizesFollowFromTheLinks)
 {
-    // One terminal, one request at a time: nothing queues, so the first token arrives one
-    // round trip over access + backhaul (2 x (5 + 10) ms) plus one token interval after the
-    // request, plus serialization (well under a millisecond at these rates).
-    ScenarioResults results = RunWith({"topology.terminals=1",
+    // One terminal on a point-to-point access link, one request at a time: nothing queues, so
+    // the first token arrives one round trip over access + backhaul (2 x (5 + 10) ms) plus one
+    // token interval after the request, plus serialization (well under a millisecond).
+    ScenarioResults results = RunWith({"topology.radio.enabled=false",
+                                       "topology.terminals=1",
                                        "workload.arrival=periodic",
                                        "workload.arrival_rate_per_s=1",
                                        "simulation.duration_s=5"});
@@ -133,7 +134,8 @@ TEST(ScenarioTest, SlowAccessLinkDelaysTheFirstToken)
 {
     auto meanTtftMs = [](const std::string& rateMbps)
     {
-        ScenarioResults results = RunWith({"topology.access.rate_mbps=" + rateMbps,
+        ScenarioResults results = RunWith({"topology.radio.enabled=false",
+                                           "topology.access.rate_mbps=" + rateMbps,
                                            "workload.prompt_tokens.min=4000",
                                            "workload.prompt_tokens.max=4000"});
         return BuildScenarioSummary(results)["latency_ms"]["ttft"]["mean"].get<double>();
@@ -146,7 +148,8 @@ TEST(ScenarioTest, SlowAccessLinkDelaysTheFirstToken)
 
 TEST(ScenarioTest, LossyLinksStillDeliverEveryByte)
 {
-    ScenarioResults results = RunWith({"topology.access.loss_rate=0.03",
+    ScenarioResults results = RunWith({"topology.radio.enabled=false",
+                                       "topology.access.loss_rate=0.03",
                                        "topology.backhaul.loss_rate=0.03",
                                        "topology.terminals=8"});
     ASSERT_GT(results.requests.size(), 20u);
@@ -261,7 +264,8 @@ TEST(ScenarioTest, ReceptionLossesCountOnTheDirectionTheyHit)
 {
     // Tiny prompts, long fast answers: the downlink carries far more packets than the uplink,
     // and each direction loses about loss_rate of what is sent on it.
-    ScenarioResults results = RunWith({"topology.access.loss_rate=0.1",
+    ScenarioResults results = RunWith({"topology.radio.enabled=false",
+                                       "topology.access.loss_rate=0.1",
                                        "workload.prompt_tokens.min=1",
                                        "workload.prompt_tokens.max=1",
                                        "workload.answer_tokens.min=300",
@@ -281,7 +285,8 @@ TEST(ScenarioTest, FullDeviceQueueDropsPackets)
 {
     // 16 kB prompts into a 1 Mbit/s link whose device holds 2 packets: the queue overflows,
     // the drops are counted on the uplink, and TCP still delivers every request.
-    ScenarioResults results = RunWith({"topology.access.rate_mbps=1",
+    ScenarioResults results = RunWith({"topology.radio.enabled=false",
+                                       "topology.access.rate_mbps=1",
                                        "topology.access.queue_packets=2",
                                        "workload.prompt_tokens.min=4000",
                                        "workload.prompt_tokens.max=4000"});

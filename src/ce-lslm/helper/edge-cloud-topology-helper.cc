@@ -9,11 +9,15 @@
 #include "ns3/internet-stack-helper.h"
 #include "ns3/ipv4-address-helper.h"
 #include "ns3/log.h"
+#include "ns3/mobility-helper.h"
+#include "ns3/mobility-model.h"
 #include "ns3/point-to-point-helper.h"
 #include "ns3/pointer.h"
 #include "ns3/queue-size.h"
 #include "ns3/string.h"
 #include "ns3/traffic-control-helper.h"
+
+#include <cmath>
 
 namespace ns3
 {
@@ -24,13 +28,37 @@ namespace
 {
 
 constexpr uint32_t kMaxLinksPerClass = 16384; //!< /30 subnets in a /16
+constexpr uint32_t kCellAddressBits = 23;     //!< cells share 10.128.0.0/9
 
 } // namespace
 
 EdgeCloudTopologyHelper::EdgeCloudTopologyHelper()
+    : m_drop(CreateObject<UniformRandomVariable>())
 {
     m_backhaul.rate = DataRate("1Gbps");
     m_backhaul.delay = MilliSeconds(10);
+}
+
+void
+EdgeCloudTopologyHelper::SetRadioAccess(const SixGHelper& radio, const RadioAccessLayout& layout)
+{
+    NS_ABORT_MSG_IF(layout.minDistance > layout.maxDistance || layout.minDistance < 0,
+                    "EdgeCloudTopologyHelper: need 0 <= minDistance <= maxDistance");
+    m_radioAccess = true;
+    m_radio = radio;
+    m_layout = layout;
+}
+
+bool
+EdgeCloudTopologyHelper::HasRadioAccess() const
+{
+    return m_radioAccess;
+}
+
+SixGHelper&
+EdgeCloudTopologyHelper::GetRadio()
+{
+    return m_radio;
 }
 
 void
@@ -110,12 +138,115 @@ EdgeCloudTopologyHelper::Install(uint32_t terminals, uint32_t edges)
         m_backhaulDevices.push_back(Connect(m_edges.Get(e), m_cloud.Get(0), m_backhaul));
         m_cloudAddresses.push_back(AssignAddresses(backhaulAddresses, m_backhaulDevices.back()));
     }
+    if (m_radioAccess)
+    {
+        InstallRadioAccess();
+        return;
+    }
     Ipv4AddressHelper accessAddresses("10.1.0.0", "255.255.255.252");
     for (uint32_t t = 0; t < terminals; ++t)
     {
         m_accessDevices.push_back(
             Connect(m_terminals.Get(t), m_edges.Get(GetEdgeIndex(t)), m_access));
         m_edgeAddresses.push_back(AssignAddresses(accessAddresses, m_accessDevices.back()));
+    }
+}
+
+Vector
+EdgeCloudTopologyHelper::GetSitePosition(uint32_t site) const
+{
+    // Axial hexagonal coordinates, ring by ring: ring k holds 6k sites, walked from its
+    // corner (-k, k) along the six directions.
+    static const int kDirections[6][2] = {{1, 0}, {1, -1}, {0, -1}, {-1, 0}, {-1, 1}, {0, 1}};
+    int q = 0;
+    int r = 0;
+    uint32_t index = site;
+    for (int ring = 1; index > 0; ++ring)
+    {
+        if (index > 6u * ring)
+        {
+            index -= 6 * ring;
+            continue;
+        }
+        q = -ring;
+        r = ring;
+        for (uint32_t step = 1; step < index; ++step)
+        {
+            const int* direction = kDirections[(step - 1) / ring];
+            q += direction[0];
+            r += direction[1];
+        }
+        index = 0;
+    }
+    double isd = m_layout.interSiteDistance;
+    return Vector(isd * (q + r / 2.0), isd * r * std::sqrt(3.0) / 2.0, m_layout.bsHeight);
+}
+
+void
+EdgeCloudTopologyHelper::PlaceRadioNodes()
+{
+    double rMin = m_layout.minDistance;
+    double rMax = m_layout.maxDistance;
+    for (uint32_t e = 0; e < m_edges.GetN(); ++e)
+    {
+        m_edges.Get(e)->GetObject<MobilityModel>()->SetPosition(GetSitePosition(e));
+    }
+    for (uint32_t t = 0; t < m_terminals.GetN(); ++t)
+    {
+        // Uniform over the annulus: the radius squared is uniform.
+        double radius = std::sqrt(m_drop->GetValue(rMin * rMin, rMax * rMax));
+        double angle = m_drop->GetValue(0, 2 * M_PI);
+        Vector site = GetSitePosition(GetEdgeIndex(t));
+        m_terminals.Get(t)->GetObject<MobilityModel>()->SetPosition(
+            Vector(site.x + radius * std::cos(angle),
+                   site.y + radius * std::sin(angle),
+                   m_layout.ueHeight));
+    }
+}
+
+void
+EdgeCloudTopologyHelper::InstallRadioAccess()
+{
+    MobilityHelper mobility;
+    mobility.Install(m_edges);
+    mobility.Install(m_terminals);
+    PlaceRadioNodes();
+
+    uint32_t edges = m_edges.GetN();
+    uint32_t largestCell = (m_terminals.GetN() + edges - 1) / edges;
+    // A subnet for the base station, the terminals, the network and broadcast addresses.
+    uint32_t hostBits = 2;
+    while ((1u << hostBits) < largestCell + 3)
+    {
+        ++hostBits;
+    }
+    NS_ABORT_MSG_IF(static_cast<uint64_t>(edges) << hostBits > (1u << kCellAddressBits),
+                    "EdgeCloudTopologyHelper: too many cells and terminals for 10.128.0.0/9");
+    Ipv4AddressHelper cellAddresses("10.128.0.0", Ipv4Mask(~((1u << hostBits) - 1)));
+
+    NetDeviceContainer bs = m_radio.InstallBs(m_edges);
+    m_radioDevices.Add(bs);
+    std::vector<NodeContainer> cellTerminals(edges);
+    for (uint32_t t = 0; t < m_terminals.GetN(); ++t)
+    {
+        cellTerminals[GetEdgeIndex(t)].Add(m_terminals.Get(t));
+    }
+    std::vector<NetDeviceContainer> ueOfCell(edges);
+    for (uint32_t e = 0; e < edges; ++e)
+    {
+        ueOfCell[e] = m_radio.InstallUe(cellTerminals[e], bs.Get(e));
+        m_radioDevices.Add(ueOfCell[e]);
+        Ipv4InterfaceContainer bsInterface = cellAddresses.Assign(NetDeviceContainer(bs.Get(e)));
+        cellAddresses.Assign(ueOfCell[e]);
+        cellAddresses.NewNetwork();
+        m_cellAddresses.push_back(bsInterface.GetAddress(0));
+    }
+    std::vector<uint32_t> nextInCell(edges, 0);
+    for (uint32_t t = 0; t < m_terminals.GetN(); ++t)
+    {
+        uint32_t e = GetEdgeIndex(t);
+        m_accessDevices.push_back(NetDeviceContainer(ueOfCell[e].Get(nextInCell[e]++), bs.Get(e)));
+        m_edgeAddresses.push_back(m_cellAddresses[e]);
     }
 }
 
@@ -188,10 +319,20 @@ EdgeCloudTopologyHelper::AssignStreams(int64_t stream)
         }
     };
     assignLinks(m_backhaulDevices);
-    assignLinks(m_accessDevices);
+    if (!m_radioAccess)
+    {
+        assignLinks(m_accessDevices);
+    }
     InternetStackHelper internet;
     NodeContainer all(m_cloud, m_edges, m_terminals);
     used += internet.AssignStreams(all, stream + used);
+    if (m_radioAccess)
+    {
+        used += m_radio.AssignStreams(m_radioDevices, stream + used);
+        m_drop->SetStream(stream + used);
+        ++used;
+        PlaceRadioNodes();
+    }
     return used;
 }
 

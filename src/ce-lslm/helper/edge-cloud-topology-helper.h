@@ -5,12 +5,16 @@
 #ifndef CE_LSLM_EDGE_CLOUD_TOPOLOGY_HELPER_H
 #define CE_LSLM_EDGE_CLOUD_TOPOLOGY_HELPER_H
 
+#include "six-g-helper.h"
+
 #include "ns3/data-rate.h"
 #include "ns3/ipv4-address-helper.h"
 #include "ns3/ipv4-address.h"
 #include "ns3/net-device-container.h"
 #include "ns3/node-container.h"
 #include "ns3/nstime.h"
+#include "ns3/random-variable-stream.h"
+#include "ns3/vector.h"
 
 #include <vector>
 
@@ -31,16 +35,37 @@ struct PointToPointLinkParameters
 
 /**
  * \ingroup ce-lslm
- * \brief Builds the cloud-edge-terminal topology: terminals, each on its own access link to
- * one edge (terminal i to edge i mod E), and every edge on a backhaul link to one cloud node.
+ * \brief Where the cells of the 6G radio access are and where their terminals stand.
+ */
+struct RadioAccessLayout
+{
+    double interSiteDistance{200}; //!< distance between neighbouring base stations, in m
+    double minDistance{10};        //!< least horizontal terminal-base station distance, in m
+    double maxDistance{100};       //!< largest horizontal terminal-base station distance, in m
+    double bsHeight{25};           //!< base-station antenna height, in m
+    double ueHeight{1.5};          //!< terminal antenna height, in m
+};
+
+/**
+ * \ingroup ce-lslm
+ * \brief Builds the cloud-edge-terminal topology: terminals on an access network to one edge
+ * (terminal i to edge i mod E), and every edge on a backhaul link to one cloud node.
  *
- * Installs the Internet stack and gives each link its own /30 subnet (access links from
- * 10.1.0.0/16, backhaul links from 10.2.0.0/16), so applications address their neighbour on
- * the shared link and no routing protocol is needed. Each device sends from a FIFO queue disc
- * of queuePackets packets (plus the one packet its own queue holds), which replaces ns-3's
- * default FqCoDel; a packet that finds it full is dropped (queue disc "Drop" trace). Lossy
- * links drop packets on reception with a RateErrorModel; AssignStreams() makes those drops
- * reproducible.
+ * The access is either one point-to-point link per terminal, or, after SetRadioAccess, the
+ * 6G radio: every edge is a base station (one cell), and its terminals are the cell's
+ * terminals. Base stations stand on a hexagonal grid (edge 0 at the origin, then ring after
+ * ring) and terminals are dropped uniformly over the annulus [minDistance, maxDistance]
+ * around their base station.
+ *
+ * Installs the Internet stack. Each point-to-point link gets its own /30 subnet (access links
+ * from 10.1.0.0/16, backhaul links from 10.2.0.0/16); each cell gets one subnet from
+ * 10.128.0.0/9, sized for the largest cell. Applications address their neighbour on the
+ * shared link or cell, so no routing protocol is needed. Each point-to-point device sends
+ * from a FIFO queue disc of queuePackets packets (plus the one packet its own queue holds),
+ * which replaces ns-3's default FqCoDel; a packet that finds it full is dropped (queue disc
+ * "Drop" trace). The radio devices keep one bounded buffer per terminal instead (MacTxDrop).
+ * Lossy links drop packets on reception with a RateErrorModel; AssignStreams() makes those
+ * drops, the radio's randomness and the terminal positions reproducible.
  */
 class EdgeCloudTopologyHelper
 {
@@ -51,6 +76,16 @@ class EdgeCloudTopologyHelper
     void SetAccessLink(const PointToPointLinkParameters& parameters);
     /// \param parameters parameters of every edge-cloud link
     void SetBackhaulLink(const PointToPointLinkParameters& parameters);
+    /**
+     * \brief Use the 6G radio for the terminal-edge access instead of point-to-point links.
+     * \param radio the configured radio helper (copied)
+     * \param layout where base stations and terminals stand
+     */
+    void SetRadioAccess(const SixGHelper& radio, const RadioAccessLayout& layout);
+    /// \return whether the access is the 6G radio
+    bool HasRadioAccess() const;
+    /// \return the radio helper that built the access (to enable its traces after Install)
+    SixGHelper& GetRadio();
 
     /**
      * \brief Create the nodes and links, install the Internet stack and assign addresses.
@@ -83,7 +118,8 @@ class EdgeCloudTopologyHelper
     Ipv4Address GetCloudAddress(uint32_t edge) const;
     /**
      * \param terminal terminal index
-     * \return the access link's devices: [0] on the terminal (uplink sender), [1] on the edge
+     * \return the access devices: [0] on the terminal (uplink sender), [1] on the edge (with
+     * the radio, the base-station device every terminal of that edge shares)
      */
     NetDeviceContainer GetAccessDevices(uint32_t terminal) const;
     /**
@@ -93,7 +129,9 @@ class EdgeCloudTopologyHelper
     NetDeviceContainer GetBackhaulDevices(uint32_t edge) const;
 
     /**
-     * \brief Fix the random streams of the links' error models and the Internet stacks.
+     * \brief Fix the random streams of the links' error models, the radio, the terminal
+     * positions and the Internet stacks (after Install; the terminals are placed again from
+     * the assigned stream).
      * \param stream first stream index
      * \return the number of stream indices used
      */
@@ -120,6 +158,16 @@ class EdgeCloudTopologyHelper
                                Ptr<Node> b,
                                const PointToPointLinkParameters& parameters);
 
+    /// Install the 6G radio access: base stations on the edges, terminals in their cells.
+    void InstallRadioAccess();
+    /// Place the edges on the hexagonal grid and drop the terminals around them.
+    void PlaceRadioNodes();
+    /**
+     * \param site a site index (0: the origin, then ring after ring)
+     * \return its position on a hexagonal grid of interSiteDistance, at bsHeight
+     */
+    Vector GetSitePosition(uint32_t site) const;
+
     PointToPointLinkParameters m_access;               //!< access link parameters
     PointToPointLinkParameters m_backhaul;             //!< backhaul link parameters
     NodeContainer m_terminals;                         //!< terminal nodes
@@ -129,6 +177,12 @@ class EdgeCloudTopologyHelper
     std::vector<NetDeviceContainer> m_backhaulDevices; //!< per edge
     std::vector<Ipv4Address> m_edgeAddresses;          //!< per terminal
     std::vector<Ipv4Address> m_cloudAddresses;         //!< per edge
+    bool m_radioAccess{false};                         //!< whether the access is the radio
+    SixGHelper m_radio;                                //!< builds the radio access
+    RadioAccessLayout m_layout;                        //!< radio geometry
+    Ptr<UniformRandomVariable> m_drop;                 //!< terminal positions
+    NetDeviceContainer m_radioDevices;                 //!< base stations, then terminals
+    std::vector<Ipv4Address> m_cellAddresses;          //!< base-station address per edge
 };
 
 } // namespace ns3

@@ -10,6 +10,7 @@
 #include "ns3/traffic-control-layer.h"
 
 #include <cstdio>
+#include <set>
 
 namespace ns3
 {
@@ -105,16 +106,26 @@ RequestStatsCollector::AddLinkDevice(Ptr<NetDevice> device, Link transmits, Link
                                            Callback<void, Ptr<const Packet>>(onTransmit))
         && device->TraceConnectWithoutContext("PhyRxDrop",
                                               Callback<void, Ptr<const Packet>>(onReceptionLoss));
-    // Transmit-side drops happen in the queue disc in front of the device (the device's own
-    // one-packet queue is flow-controlled and never overflows).
+    // Transmit-side drops happen in the queue disc in front of a point-to-point device (its
+    // own one-packet queue is flow-controlled and never overflows), or in the per-terminal
+    // buffers of a radio device, which has no queue disc.
     Ptr<TrafficControlLayer> trafficControl = device->GetNode()->GetObject<TrafficControlLayer>();
     Ptr<QueueDisc> queue =
         trafficControl ? trafficControl->GetRootQueueDiscOnDevice(device) : Ptr<QueueDisc>();
-    NS_ABORT_MSG_UNLESS(connected && queue,
+    bool dropsTraced = device->TraceConnectWithoutContext("MacTxDrop",
+                                                          Callback<void, Ptr<const Packet>>(
+                                                              [sent](Ptr<const Packet>)
+                                                              {
+                                                                  ++sent->droppedPackets;
+                                                              }));
+    NS_ABORT_MSG_UNLESS(connected && (queue || dropsTraced),
                         "link device " << device->GetInstanceTypeId().GetName()
                                        << " lacks the traces or the queue disc counted here");
-    queue->TraceConnectWithoutContext("Drop",
-                                      Callback<void, Ptr<const QueueDiscItem>>(onQueueDrop));
+    if (queue)
+    {
+        queue->TraceConnectWithoutContext("Drop",
+                                          Callback<void, Ptr<const QueueDiscItem>>(onQueueDrop));
+    }
 }
 
 void
@@ -131,12 +142,16 @@ RequestStatsCollector::Install(const EdgeCloudTopologyHelper& topology,
         AddLinkDevice(backhaul.Get(1), BACKHAUL, BACKHAUL);
     }
     ApplicationContainer terminals = service.GetTerminalApps();
+    std::set<Ptr<NetDevice>> edgeDevices; // a radio cell's base station serves many terminals
     for (uint32_t t = 0; t < terminals.GetN(); ++t)
     {
         AddTerminal(DynamicCast<TerminalApp>(terminals.Get(t)), t, topology.GetEdgeIndex(t));
         NetDeviceContainer access = topology.GetAccessDevices(t);
         AddLinkDevice(access.Get(0), UPLINK, DOWNLINK);
-        AddLinkDevice(access.Get(1), DOWNLINK, UPLINK);
+        if (edgeDevices.insert(access.Get(1)).second)
+        {
+            AddLinkDevice(access.Get(1), DOWNLINK, UPLINK);
+        }
     }
 }
 

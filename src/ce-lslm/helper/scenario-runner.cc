@@ -5,9 +5,13 @@
 #include "scenario-runner.h"
 
 #include "inference-service-helper.h"
+#include "six-g-preset.h"
 
+#include "ns3/boolean.h"
 #include "ns3/config.h"
+#include "ns3/double.h"
 #include "ns3/log.h"
+#include "ns3/queue-size.h"
 #include "ns3/rng-seed-manager.h"
 #include "ns3/simulator.h"
 #include "ns3/string.h"
@@ -64,6 +68,48 @@ ScenarioRunner::LinkParameters(const std::string& prefix) const
 }
 
 void
+ScenarioRunner::ConfigureRadio(EdgeCloudTopologyHelper& topology) const
+{
+    if (!m_config.GetBool("topology.radio.enabled"))
+    {
+        return;
+    }
+    const std::string presetName = m_config.GetString("topology.radio.preset");
+    const SixGPreset& preset = SixGPreset::Get(presetName);
+    SixGHelper radio;
+    radio.SetPreset(presetName);
+    const std::string scheduler = m_config.GetString("topology.radio.scheduler");
+    radio.SetScheduler(scheduler == "rr"         ? "ns3::SixGRoundRobinScheduler"
+                       : scheduler == "max-rate" ? "ns3::SixGMaxRateScheduler"
+                                                 : "ns3::SixGProportionalFairScheduler");
+    const std::string pattern = m_config.GetString("topology.radio.tdd_pattern");
+    if (!pattern.empty())
+    {
+        radio.SetChannelAttribute("TddPattern", StringValue(pattern));
+    }
+    radio.SetFadingModelAttribute("Enabled",
+                                  BooleanValue(m_config.GetBool("topology.radio.fading")));
+    radio.SetFadingModelAttribute(
+        "Speed",
+        DoubleValue(m_config.GetDouble("topology.radio.terminal_speed_kmh") / 3.6));
+    radio.SetBlockage(m_config.GetDouble("topology.radio.blockage_rate_per_s"),
+                      Seconds(m_config.GetDouble("topology.radio.blockage_duration_ms") / 1e3));
+    QueueSizeValue queue(
+        QueueSize(QueueSizeUnit::PACKETS,
+                  static_cast<uint32_t>(m_config.GetInt("topology.radio.queue_packets"))));
+    radio.SetBsDeviceAttribute("QueueSize", queue);
+    radio.SetUeDeviceAttribute("QueueSize", queue);
+
+    RadioAccessLayout layout;
+    layout.interSiteDistance = m_config.GetDouble("topology.radio.inter_site_distance_m");
+    layout.minDistance = m_config.GetDouble("topology.radio.min_distance_m");
+    layout.maxDistance = m_config.GetDouble("topology.radio.max_distance_m");
+    layout.bsHeight = preset.bsHeightM;
+    layout.ueHeight = preset.ueHeightM;
+    topology.SetRadioAccess(radio, layout);
+}
+
+void
 ScenarioRunner::ConfigureService(InferenceServiceHelper& service) const
 {
     service.SetArrivals(m_config.GetDouble("workload.arrival_rate_per_s"),
@@ -84,7 +130,7 @@ ScenarioRunner::ConfigureService(InferenceServiceHelper& service) const
 }
 
 ScenarioResults
-ScenarioRunner::Run(std::ostream* messageTrace)
+ScenarioRunner::Run(std::ostream* messageTrace, std::ostream* radioTrace)
 {
     ConfigureGlobals();
     const Time window = Seconds(m_config.GetDouble("simulation.duration_s"));
@@ -93,9 +139,15 @@ ScenarioRunner::Run(std::ostream* messageTrace)
     EdgeCloudTopologyHelper topology;
     topology.SetAccessLink(LinkParameters("topology.access"));
     topology.SetBackhaulLink(LinkParameters("topology.backhaul"));
+    ConfigureRadio(topology);
     topology.Install(static_cast<uint32_t>(m_config.GetInt("topology.terminals")),
                      static_cast<uint32_t>(m_config.GetInt("topology.edges")));
     topology.AssignStreams(kTopologyStreams);
+    if (radioTrace)
+    {
+        NS_ABORT_MSG_UNLESS(topology.HasRadioAccess(), "ScenarioRunner: no radio to trace");
+        topology.GetRadio().EnableTransportBlockTraces(*radioTrace);
+    }
 
     InferenceServiceHelper service;
     ConfigureService(service);

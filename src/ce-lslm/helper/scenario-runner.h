@@ -21,9 +21,10 @@ namespace ns3
  * results: what ce-lslm-sim does for one configuration.
  *
  * Sets the global ns-3 state the scenario needs (RngSeed, RngRun, TCP defaults), builds the
- * topology with EdgeCloudTopologyHelper, installs the applications with their helpers, fixes
- * every random stream, runs until the arrival window plus the drain time has passed, and
- * destroys the simulator, so a process can run several scenarios one after the other.
+ * topology with EdgeCloudTopologyHelper (6G radio or point-to-point access), installs the
+ * applications with their helpers, fixes every random stream, runs until the arrival window plus
+ * the drain time has passed, and destroys the simulator, so a process can run several scenarios one
+ * after the other.
  */
 class ScenarioRunner
 {
@@ -34,9 +35,11 @@ class ScenarioRunner
     /**
      * \brief Build, run and collect.
      * \param messageTrace where to write messages.csv rows, or nullptr
+     * \param radioTrace where to write radio-slots.csv rows (one per transport block), or
+     * nullptr; needs the radio access
      * \return the results
      */
-    ScenarioResults Run(std::ostream* messageTrace = nullptr);
+    ScenarioResults Run(std::ostream* messageTrace = nullptr, std::ostream* radioTrace = nullptr);
 
   private:
     /// Apply RngSeed, RngRun and the TCP defaults from the configuration.
@@ -46,6 +49,11 @@ class ScenarioRunner
      * \return that link's parameters
      */
     PointToPointLinkParameters LinkParameters(const std::string& prefix) const;
+    /**
+     * \brief Configure the 6G radio access from topology.radio, if it is enabled.
+     * \param topology the topology to configure
+     */
+    void ConfigureRadio(EdgeCloudTopologyHelper& topology) const;
 
     /**
      * \brief Set the service's workload and application attributes from the configuration.

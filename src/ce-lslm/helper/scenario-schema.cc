@@ -4,6 +4,8 @@
 
 #include "scenario-schema.h"
 
+#include "six-g-preset.h"
+
 #include "ns3/frame-header.h"
 #include "ns3/log.h"
 #include "ns3/message-header.h"
@@ -84,6 +86,89 @@ SimulationSchema()
           S::Integer(1, 0, 2147483647, "ns-3 RngRun: the replica number (--run overrides it)")}});
 }
 
+/// The radio section's own checks: distances in order, a usable TDD pattern.
+void
+CheckRadio(const ConfigJson& radio, const std::string& path)
+{
+    if (radio.at("min_distance_m").get<double>() > radio.at("max_distance_m").get<double>())
+    {
+        throw ConfigError(JoinConfigPath(path, "min_distance_m"),
+                          "min_distance_m " + radio.at("min_distance_m").dump()
+                              + " is larger than max_distance_m "
+                              + radio.at("max_distance_m").dump());
+    }
+    std::string pattern = radio.at("tdd_pattern").get<std::string>();
+    if (!pattern.empty()
+        && (pattern.find_first_not_of("DSU") != std::string::npos
+            || pattern.find('U') == std::string::npos
+            || pattern.find_first_of("DS") == std::string::npos || pattern.size() > 640))
+    {
+        throw ConfigError(JoinConfigPath(path, "tdd_pattern"),
+                          "'" + pattern
+                              + "' must use only D, S and U (at most 640 slots), with at least "
+                                "one U and one D or S");
+    }
+}
+
+/// The 6G radio access: the default access network (topology.radio).
+ConfigSchema
+RadioSchema()
+{
+    return S::Object(
+        "6G radio access (SixGHelper): each edge is a base station serving its terminals in one "
+        "cell, instead of one point-to-point link per terminal",
+        {{"enabled",
+          S::Boolean(true,
+                     "Use the 6G radio for the terminal-edge access; false: one point-to-point "
+                     "link per terminal (topology.access)")},
+         {"preset",
+          S::Enum("fr1-100mhz",
+                  SixGPreset::GetNames(),
+                  "Carrier, propagation scenario and device parameters: fr1-100mhz (3.5 GHz, "
+                  "UMa), fr3-400mhz (15 GHz, UMa), mmwave-800mhz (28 GHz, UMi street canyon), "
+                  "subthz-2ghz (140 GHz, sub-THz model); numbers in doc/ce-lslm.rst")},
+         {"scheduler",
+          S::Enum("pf",
+                  {"pf", "rr", "max-rate"},
+                  "Per-slot MAC scheduler: pf (proportional fair), rr (round robin) or max-rate")},
+         {"tdd_pattern",
+          S::String("",
+                    "Slot directions repeated from slot 0: D downlink, U uplink, S special "
+                    "(mostly downlink); empty: the preset's (DDDSU)")},
+         {"inter_site_distance_m",
+          S::Number(200, 0, 1e5, "Distance between neighbouring base stations, in m", true)},
+         {"min_distance_m",
+          S::Number(10, 1, 1e5, "Least horizontal terminal-base station distance, in m")},
+         {"max_distance_m",
+          S::Number(100,
+                    1,
+                    1e5,
+                    "Largest horizontal terminal-base station distance, in m (terminals are "
+                    "dropped uniformly over the annulus)")},
+         {"fading", S::Boolean(true, "Small-scale fading (Rician in line of sight, Rayleigh)")},
+         {"terminal_speed_kmh",
+          S::Number(3,
+                    0,
+                    500,
+                    "Speed that sets the fading's Doppler spread, in km/h (terminals do not "
+                    "move)")},
+         {"blockage_rate_per_s",
+          S::Number(0,
+                    0,
+                    1000,
+                    "Blockage events per second of unblocked time on each link (line of sight "
+                    "becomes non-line of sight); 0: none")},
+         {"blockage_duration_ms",
+          S::Number(300, 0, 1e6, "Mean duration of a blockage, in ms", true)},
+         {"queue_packets",
+          S::Integer(1000,
+                     1,
+                     1000000,
+                     "Transmit buffer of each terminal at each end (base station: downlink, "
+                     "terminal: uplink), in packets; a packet that finds it full is dropped")}},
+        CheckRadio);
+}
+
 ConfigSchema
 TopologySchema()
 {
@@ -97,7 +182,12 @@ TopologySchema()
                      "grows faster than linearly beyond about 1000 terminals per edge")},
          {"edges",
           S::Integer(1, 1, 1000, "Number of edge nodes; terminal i is served by edge i mod edges")},
-         {"access", LinkSchema("Terminal-edge access link (one per terminal)", 100, 5)},
+         {"radio", RadioSchema()},
+         {"access",
+          LinkSchema("Terminal-edge point-to-point access link (one per terminal), used when "
+                     "topology.radio.enabled is false",
+                     100,
+                     5)},
          {"backhaul", LinkSchema("Edge-cloud backhaul link (one per edge)", 1000, 10)}});
 }
 
@@ -161,13 +251,25 @@ OutputSchema()
          {"messages_trace",
           S::Boolean(false,
                      "Write messages.csv: one row per protocol message sent or received by "
-                     "any application")}});
+                     "any application")},
+         {"radio_trace",
+          S::Boolean(false,
+                     "Write radio-slots.csv: one row per transport block transmission (slot, "
+                     "cell, terminal, direction, resource blocks, CQI, MCS, TBS, HARQ round, "
+                     "SINR, decoded); needs topology.radio.enabled")}});
 }
 
-/// Checks across sections: every message the workload produces must fit in a frame.
+/// Checks across sections: every message the workload produces must fit in a frame, and the
+/// radio trace needs the radio.
 void
 CheckScenario(const ConfigJson& scenario, const std::string& /* path */)
 {
+    if (scenario.at("output").at("radio_trace").get<bool>()
+        && !scenario.at("topology").at("radio").at("enabled").get<bool>())
+    {
+        throw ConfigError("output.radio_trace",
+                          "needs the radio access (topology.radio.enabled is false)");
+    }
     const ConfigJson& workload = scenario.at("workload");
     int64_t largestRequest = FrameHeader::SERIALIZED_SIZE + MessageHeader::SERIALIZED_SIZE
                              + RequestHeader::SERIALIZED_SIZE

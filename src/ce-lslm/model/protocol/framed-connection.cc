@@ -475,11 +475,11 @@ FramedConnection::DoDispose()
     m_resumeEvent.Cancel();
     if (m_socket)
     {
+        // No FIN: disposal happens when the simulation is destroyed, after the node has
+        // disposed its devices (ns-3 disposes a node's devices before its applications), and
+        // sending through a disposed device's queue disc reads freed state. The node's TCP
+        // disposes the socket.
         ReleaseSocketCallbacks();
-        if (m_state == CONNECTING || m_state == CONNECTED)
-        {
-            m_socket->Close();
-        }
         m_socket = nullptr;
     }
     m_state = CLOSED;
