@@ -45,7 +45,8 @@ except ImportError as error:  # pragma: no cover - depends on the machine
 
 REPO = Path(__file__).resolve().parents[1]
 
-# Byte-level tokenizer: ids 0..255 are raw UTF-8 bytes, then four special tokens.
+# Byte-level tokenizer: ids 0..255 are raw UTF-8 bytes, then four special tokens. Training uses
+# <bos> (position 0 of every sequence) and <eos> (end of document); <pad> and <sep> are reserved.
 BOS, EOS, PAD, SEP = 256, 257, 258, 259
 VOCAB_SIZE = 260
 
@@ -530,8 +531,9 @@ def phase_at(phases, step):
 
 
 def bf16():
-    """Training autocast: bf16 matmuls run ~2x faster than fp32 on this CPU class (AVX512-BF16);
-    weights, optimizer state, norms and softmax stay fp32. Exported weights are evaluated in fp32."""
+    """Training autocast: bf16 matmuls run ~2x faster than fp32 on this CPU class
+    (AVX512-BF16); weights, optimizer state, norms and softmax stay fp32. Exported weights are
+    evaluated in fp32."""
     return torch.autocast("cpu", dtype=torch.bfloat16)
 
 
@@ -619,10 +621,10 @@ def run_stage(model, stage, phases, peak_lr, loss_fn, params, state, streams, ck
                   f"tok/s wall {state['wall_s'] / 60:.1f} min", flush=True)
         if (step + 1) % args.eval_every == 0 or step + 1 == total:
             val = validation_loss(model, streams["validation"], loss_fn, args.seed)
-            stage_state["history"].append({"step": step + 1, "train_loss": sum(recent) / len(recent),
-                                           "val_loss": val})
-            print(f"{model.shape.name} {stage} step {step + 1}: train {sum(recent) / len(recent):.4f}"
-                  f" val {val:.4f} nats/token", flush=True)
+            train = sum(recent) / len(recent)  # mean of the last 50 steps
+            stage_state["history"].append({"step": step + 1, "train_loss": train, "val_loss": val})
+            print(f"{model.shape.name} {stage} step {step + 1}: train {train:.4f} val {val:.4f} "
+                  "nats/token", flush=True)
         # wall time includes validation; it survives resumes
         state["wall_s"] = state.get("wall_s", 0.0) + time.time() - started
         if time.time() - last_save > args.save_every_s or step + 1 == total:
