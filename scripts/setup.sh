@@ -2,7 +2,9 @@
 # Install every Debian 12 package ce-lslm needs to build, test and run.
 #
 #   scripts/setup.sh          build + test + run dependencies
-#   scripts/setup.sh --check  only report what is missing (exit 1 if anything is)
+#   scripts/setup.sh --train  also what scripts/train_models.py needs (PyTorch, NumPy, OpenBLAS)
+#   scripts/setup.sh --check  only report what is missing (exit 1 if anything is); combines
+#                             with --train
 #
 # Idempotent and fast when everything is present (one dpkg-query, no apt call). Works as root
 # or through sudo. Prints exactly what it installs.
@@ -19,14 +21,23 @@ packages=(
   python3 python3-matplotlib
 )
 
+# Only for retraining the committed models (scripts/train_models.py). Debian's torch falls back to
+# the generic reference BLAS (~25x slower on matmuls) unless an optimized BLAS is installed.
+train_packages=(
+  python3-torch python3-numpy libopenblas0-pthread
+)
+
 check_only=0
+train=0
 for arg in "$@"; do
   case "$arg" in
     --check) check_only=1 ;;
-    -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --train) train=1 ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "setup.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
+[ "$train" -eq 0 ] || packages+=("${train_packages[@]}")
 
 missing=()
 for pkg in "${packages[@]}"; do
