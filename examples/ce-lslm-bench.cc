@@ -254,13 +254,14 @@ ParseOptions(int argc, char** argv, bool& help)
     std::string threads;
     po::options_description d("Usage: ce-lslm-bench [options]\n\nMeasures the transformer "
                               "kernel's prefill and decode speed.\n\nOptions");
-    d.add_options()("help,h", "print this help and exit")("model,m",
-                                                          po::value(&o.model)->value_name("DIR"),
-                                                          "model folder (config.json + "
-                                                          "model.safetensors)")(
+    d.add_options()("help,h", "print this help and exit")(
+        "model,m",
+        po::value(&o.model)->value_name("DIR"),
+        "model folder (config.json + model.safetensors); default: the committed cloud "
+        "model, " CE_LSLM_DEFAULT_MODEL)(
         "shape",
-        po::value(&o.shape)->default_value("tiny-5m")->value_name("NAME"),
-        "random-weight model of a named shape when no --model is given")(
+        po::value(&o.shape)->value_name("NAME"),
+        "instead of a folder, a random-weight model of a named shape")(
         "threads",
         po::value(&threads)->default_value("1,2")->value_name("LIST"),
         "comma-separated thread counts")("prefill-tokens",
@@ -285,6 +286,14 @@ ParseOptions(int argc, char** argv, bool& help)
             std::cout << name << " ";
         }
         std::cout << "\n";
+    }
+    if (!o.model.empty() && !o.shape.empty())
+    {
+        throw po::error("give --model or --shape, not both");
+    }
+    if (o.model.empty() && o.shape.empty())
+    {
+        o.model = CE_LSLM_DEFAULT_MODEL;
     }
     o.threads = ParseThreads(threads);
     if (o.prefillTokens < 1 || o.decodeTokens < 1 || o.repeats < 1)
