@@ -127,6 +127,27 @@ TEST(Generator, GreedyGenerationEqualsArgmaxOfFullRecomputation)
     EXPECT_EQ(stopped.tokens.size(), std::size_t(firstStop - generation.tokens.begin()) + 1);
 }
 
+TEST(Generator, GenerateAfterContinuesFromAPrefillDoneElsewhere)
+{
+    const ModelWeights weights = ModelWeights::Random(SmallConfig(32, 2, 4, 2, 48, 30, true), 23);
+    const Transformer model(weights);
+    const TokenSequence prompt = SomeTokens(12, 30, 4);
+    Sampler greedy;
+    KvCache whole(model.Config());
+    const auto reference = Generator::Generate(model, whole, prompt, 6, greedy);
+
+    KvCache split(model.Config());
+    const ns3::llm::ForwardResult prefill = model.Forward(prompt, split);
+    const auto after =
+        Generator::GenerateAfter(model, split, prefill.logits.row(0).transpose(), 6, greedy);
+    EXPECT_EQ(after.tokens, reference.tokens);
+    EXPECT_EQ(after.prefillCost.flops, 0);
+    EXPECT_EQ(after.decodeCost.flops, reference.decodeCost.flops);
+    EXPECT_EQ(split.Tokens(), whole.Tokens());
+    EXPECT_TRUE(Generator::GenerateAfter(model, split, prefill.logits.row(0).transpose(), 0, greedy)
+                    .tokens.empty());
+}
+
 TEST(Evaluator, BitsPerByteIsTheMeanNegativeLogLikelihood)
 {
     const ModelWeights weights = ModelWeights::Random(SmallConfig(32, 2, 4, 2, 48, 30, false), 22);
@@ -149,8 +170,11 @@ TEST(Evaluator, BitsPerByteIsTheMeanNegativeLogLikelihood)
             sum += std::exp(l);
         }
         nll += std::log(sum) - row[continuation[i]];
-        hits += (std::max_element(row.begin(), row.end()) - row.begin()) == continuation[i];
+        const auto best = std::max_element(row.begin(), row.end()) - row.begin();
+        hits += best == continuation[i];
+        ASSERT_EQ(score.predictions.at(i), best) << "position " << i;
     }
+    EXPECT_EQ(score.predictions.size(), continuation.size());
     EXPECT_NEAR(score.nllNats, nll, 1e-3);
     EXPECT_EQ(score.tokens, 15);
     EXPECT_EQ(score.greedyHits, hits);

@@ -77,7 +77,9 @@ Evaluator::ScoreAfter(const Transformer& model,
     auto account = [&score](const Vector& logits, TokenId target)
     {
         score.nllNats += NegativeLogLikelihood(logits, target);
-        score.greedyHits += Sampler::Argmax(logits) == target ? 1 : 0;
+        const TokenId predicted = Sampler::Argmax(logits);
+        score.predictions.push_back(predicted);
+        score.greedyHits += predicted == target ? 1 : 0;
     };
     model.Embed(continuation); // validates every id before any work
     account(nextLogits, continuation[0]);

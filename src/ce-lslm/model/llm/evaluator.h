@@ -15,11 +15,12 @@ namespace llm
  */
 struct ContinuationScore
 {
-    double nllNats = 0;     //!< total negative log-likelihood, natural log
-    int64_t tokens = 0;     //!< continuation tokens scored
-    int64_t bytes = 0;      //!< bytes those tokens stand for
-    int64_t greedyHits = 0; //!< tokens where the model's argmax was the true token
-    ForwardCost cost;       //!< kernel cost of the scoring
+    double nllNats = 0;        //!< total negative log-likelihood, natural log
+    int64_t tokens = 0;        //!< continuation tokens scored
+    int64_t bytes = 0;         //!< bytes those tokens stand for
+    int64_t greedyHits = 0;    //!< tokens where the model's argmax was the true token
+    TokenSequence predictions; //!< the model's argmax before each continuation token
+    ForwardCost cost;          //!< kernel cost of the scoring
 
     /// \return nllNats / ln 2 / bytes
     double BitsPerByte() const;

@@ -40,6 +40,24 @@ class Generator
                                int64_t maxTokens,
                                Sampler& sampler,
                                TokenId stopToken = -1);
+
+    /**
+     * \brief Generate after a prefix already in \p cache, from the logits that prefix ended
+     * with (e.g. to generate and score from one shared prefill).
+     * \param model the model
+     * \param cache the sequence's cache; all generated tokens but the last are appended
+     * \param nextLogits logits for the first token to generate
+     * \param maxTokens tokens to generate at most
+     * \param sampler how to choose tokens
+     * \param stopToken generation ends after this token (-1: none)
+     * \return the tokens and the cost of the decode steps (prefillCost is zero)
+     */
+    static Generation GenerateAfter(const Transformer& model,
+                                    KvCache& cache,
+                                    const Vector& nextLogits,
+                                    int64_t maxTokens,
+                                    Sampler& sampler,
+                                    TokenId stopToken = -1);
 };
 
 } // namespace llm

@@ -1,0 +1,159 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#include "executed-model.h"
+
+#include "ns3/byte-tokenizer.h"
+#include "ns3/generator.h"
+#include "ns3/llm-error.h"
+#include "ns3/sampler.h"
+
+#include <algorithm>
+
+namespace ns3
+{
+
+ExecutedModel::ExecutedModel(std::string name, llm::Transformer model)
+    : m_name(std::move(name))
+    , m_model(std::move(model))
+{
+    if (m_model.Config().tokenizer != "byte")
+    {
+        throw llm::LlmError("model " + m_name + ": tokenizer is '" + m_model.Config().tokenizer
+                            + "'; text workloads need the byte tokenizer (\"tokenizer\": "
+                              "\"byte\" in config.json)");
+    }
+}
+
+std::shared_ptr<ExecutedModel>
+ExecutedModel::Load(const std::string& directory)
+{
+    std::string name = directory;
+    while (name.size() > 1 && name.back() == '/')
+    {
+        name.pop_back();
+    }
+    name = name.substr(name.find_last_of('/') + 1);
+    return std::make_shared<ExecutedModel>(name, llm::Transformer::Load(directory));
+}
+
+const std::string&
+ExecutedModel::GetName() const
+{
+    return m_name;
+}
+
+const llm::Transformer&
+ExecutedModel::GetTransformer() const
+{
+    return m_model;
+}
+
+void
+ExecutedModel::SetMemoize(bool memoize)
+{
+    m_memoize = memoize;
+    if (!memoize)
+    {
+        m_memo.clear();
+    }
+}
+
+void
+ExecutedModel::SetContextCacheSize(std::size_t contexts)
+{
+    m_contextCacheSize = contexts;
+    while (m_contextOrder.size() > m_contextCacheSize)
+    {
+        m_contexts.erase(m_contextOrder.back());
+        m_contextOrder.pop_back();
+    }
+}
+
+const ExecutedModel::Counters&
+ExecutedModel::GetCounters() const
+{
+    return m_counters;
+}
+
+llm::KvCache
+ExecutedModel::PrefillContext(const std::string& context)
+{
+    auto found = m_contexts.find(context);
+    if (found != m_contexts.end())
+    {
+        ++m_counters.contextHits;
+        m_contextOrder.remove(context);
+        m_contextOrder.push_front(context);
+        return found->second;
+    }
+    ++m_counters.contextMisses;
+    llm::KvCache cache(m_model.Config());
+    llm::ForwardOptions options;
+    options.logits = llm::ForwardOptions::Logits::NONE; // the query's prefill gives the logits
+    m_model.Forward(llm::ByteTokenizer::Encode(context, true), cache, options);
+    if (m_contextCacheSize > 0)
+    {
+        m_contexts[context] = cache;
+        m_contextOrder.push_front(context);
+        SetContextCacheSize(m_contextCacheSize);
+    }
+    return cache;
+}
+
+ExecutedAnswer
+ExecutedModel::Answer(const std::string& context,
+                      const std::string& query,
+                      uint32_t answerTokens,
+                      const std::string& continuation)
+{
+    ++m_counters.answers;
+    if (query.empty() || continuation.empty())
+    {
+        throw llm::LlmError("model " + m_name + ": a request needs a query and a continuation");
+    }
+    const int64_t needed = 1 + static_cast<int64_t>(context.size() + query.size())
+                           + std::max<int64_t>(answerTokens, continuation.size());
+    if (needed > m_model.Config().maxPositions)
+    {
+        throw llm::LlmError(
+            "model " + m_name + ": <bos> + context (" + std::to_string(context.size())
+            + ") + query (" + std::to_string(query.size()) + ") + answer ("
+            + std::to_string(std::max<std::size_t>(answerTokens, continuation.size()))
+            + ") tokens exceed max_position_embeddings "
+            + std::to_string(m_model.Config().maxPositions));
+    }
+    std::string key;
+    if (m_memoize)
+    {
+        key = std::to_string(context.size()) + ':' + context + std::to_string(query.size()) + ':'
+              + query + std::to_string(answerTokens) + ':' + continuation;
+        auto found = m_memo.find(key);
+        if (found != m_memo.end())
+        {
+            ++m_counters.memoHits;
+            return found->second;
+        }
+    }
+    llm::KvCache cache = PrefillContext(context);
+    const llm::ForwardResult prompt = m_model.Forward(llm::ByteTokenizer::Encode(query), cache);
+    const llm::Vector next = prompt.logits.row(0).transpose();
+
+    ExecutedAnswer answer;
+    llm::KvCache scoring = cache;
+    answer.score = llm::Evaluator::ScoreAfter(m_model,
+                                              scoring,
+                                              next,
+                                              llm::ByteTokenizer::Encode(continuation));
+    llm::Sampler greedy;
+    answer.tokens =
+        llm::Generator::GenerateAfter(m_model, cache, next, answerTokens, greedy).tokens;
+    if (m_memoize)
+    {
+        m_memo.emplace(std::move(key), answer);
+    }
+    return answer;
+}
+
+} // namespace ns3

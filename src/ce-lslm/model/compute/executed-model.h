@@ -1,0 +1,121 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#ifndef CE_LSLM_EXECUTED_MODEL_H
+#define CE_LSLM_EXECUTED_MODEL_H
+
+#include "ns3/evaluator.h"
+#include "ns3/transformer.h"
+
+#include <cstdint>
+#include <list>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace ns3
+{
+
+/**
+ * \ingroup ce-lslm
+ * \brief What the executed model did for one request: the answer it generated (greedy) and
+ * the score of the true continuation after the same prompt.
+ */
+struct ExecutedAnswer
+{
+    llm::TokenSequence tokens;    //!< greedy answer tokens, as many as asked for
+    llm::ContinuationScore score; //!< true continuation, teacher-forced after the prompt
+};
+
+/**
+ * \ingroup ce-lslm
+ * \brief The executed model of a simulation run: the real transformer that answers requests
+ * of text workloads (byte tokenizer), shared by every node that runs it.
+ *
+ * A request's prompt is `<bos>` context query. The model prefills `<bos>` context and then the
+ * query *always as two steps*, so that the answer does not depend on whether the context's
+ * keys and values came from the host-side context cache or were just computed; greedy
+ * generation and the continuation's score both start from the same prefill.
+ *
+ * Two caches keep large runs fast, and neither changes any result: the context cache keeps
+ * the prefilled KV of the most recently used contexts, and the answer memo returns the stored
+ * answer when identical work (same context, query, answer length and continuation) comes
+ * again. Both are host-side only: simulated time never depends on them.
+ */
+class ExecutedModel
+{
+  public:
+    /// Host-side work counters (diagnostics; they never enter simulated time or results).
+    struct Counters
+    {
+        uint64_t answers{0};       //!< Answer calls
+        uint64_t memoHits{0};      //!< answers returned from the memo
+        uint64_t contextHits{0};   //!< prefills that found the context in the context cache
+        uint64_t contextMisses{0}; //!< prefills that computed the context
+    };
+
+    /**
+     * \param name name used in messages and traces (e.g. "cloud-llm")
+     * \param model the transformer; its tokenizer must be "byte"
+     * \throw llm::LlmError if it is not
+     */
+    ExecutedModel(std::string name, llm::Transformer model);
+
+    /**
+     * \param directory a model folder (config.json + safetensors); its name names the model
+     * \return the loaded model
+     * \throw llm::LlmError naming the file and what is wrong
+     */
+    static std::shared_ptr<ExecutedModel> Load(const std::string& directory);
+
+    /// \return the model's name
+    const std::string& GetName() const;
+    /// \return the transformer
+    const llm::Transformer& GetTransformer() const;
+
+    /// \param memoize whether identical requests reuse the stored answer (default true)
+    void SetMemoize(bool memoize);
+    /// \param contexts prefilled contexts kept on the host, least recently used evicted
+    /// (default 16; 0 keeps none)
+    void SetContextCacheSize(std::size_t contexts);
+
+    /**
+     * \brief Answer a request: generate \p answerTokens tokens greedily after `<bos>` context
+     * query, and score \p continuation after the same prompt.
+     * \param context shared context text (may be empty)
+     * \param query the request's own text (not empty)
+     * \param answerTokens tokens to generate (0: only score the continuation)
+     * \param continuation the true continuation to score (not empty)
+     * \return the answer
+     * \throw llm::LlmError if the prompt, answer and continuation do not fit the model's
+     * position limit
+     */
+    ExecutedAnswer Answer(const std::string& context,
+                          const std::string& query,
+                          uint32_t answerTokens,
+                          const std::string& continuation);
+
+    /// \return the host-side work counters
+    const Counters& GetCounters() const;
+
+  private:
+    /**
+     * \param context context text
+     * \return the KV cache of `<bos>` context, from the context cache or computed
+     */
+    llm::KvCache PrefillContext(const std::string& context);
+
+    std::string m_name;                             //!< model name
+    llm::Transformer m_model;                       //!< the transformer
+    bool m_memoize{true};                           //!< reuse identical answers
+    std::size_t m_contextCacheSize{16};             //!< contexts kept
+    std::list<std::string> m_contextOrder;          //!< most recently used first
+    std::map<std::string, llm::KvCache> m_contexts; //!< context text -> its KV cache
+    std::map<std::string, ExecutedAnswer> m_memo;   //!< request key -> answer
+    Counters m_counters;                            //!< work counters
+};
+
+} // namespace ns3
+
+#endif // CE_LSLM_EXECUTED_MODEL_H
