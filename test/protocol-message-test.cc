@@ -11,6 +11,9 @@
 #include "ns3/protocol-message.h"
 
 #include <gtest/gtest.h>
+#include <initializer_list>
+#include <sstream>
+#include <string>
 #include <vector>
 
 using namespace ns3;
@@ -29,15 +32,42 @@ DecodeError(Ptr<const Packet> message)
     return error;
 }
 
+/// The concatenation of \p parts.
+Bytes
+Concat(std::initializer_list<Bytes> parts)
+{
+    Bytes all;
+    for (const Bytes& part : parts)
+    {
+        all.insert(all.end(), part.begin(), part.end());
+    }
+    return all;
+}
+
 } // namespace
 
 TEST(ProtocolMessageTest, RequestWireLayout)
 {
+    // The synthetic workload's request: no context, no item, a zero-filled payload.
     Ptr<Packet> message = MakeRequestMessage(0x0102030405060708ULL, 300, 7, 3);
     ASSERT_EQ(message->GetSize(),
               MessageHeader::SERIALIZED_SIZE + RequestHeader::SERIALIZED_SIZE + 3);
-    std::vector<uint8_t> expected = {
-        1, MessageHeader::REQUEST, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 1, 44, 0, 0, 0, 7, 0, 0, 0};
+    Bytes common = {2, MessageHeader::REQUEST, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8};
+    // Prompt tokens 300, answer tokens 7, context NO_CONTEXT, item NO_ITEM.
+    Bytes body = {0, 0, 1, 44, 0, 0, 0, 7, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+    Bytes payload = {0, 0, 0};
+    Bytes expected = Concat({common, body, payload});
+    EXPECT_EQ(ToBytes(message), expected);
+}
+
+TEST(ProtocolMessageTest, RequestWithContextItemAndQueryWireLayout)
+{
+    Ptr<Packet> message = MakeRequestMessage(5, RequestHeader(40, 8, 0x0A0B0C0D, 258), "Hi?");
+    Bytes common = {2, MessageHeader::REQUEST, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5};
+    // Prompt tokens 40, answer tokens 8, context 0x0A0B0C0D, item 258.
+    Bytes body = {0, 0, 0, 40, 0, 0, 0, 8, 10, 11, 12, 13, 0, 0, 1, 2};
+    Bytes payload = {'H', 'i', '?'};
+    Bytes expected = Concat({common, body, payload});
     EXPECT_EQ(ToBytes(message), expected);
 }
 
@@ -45,8 +75,36 @@ TEST(ProtocolMessageTest, TokenWireLayout)
 {
     Ptr<Packet> message = MakeTokenMessage(9, 258, true, 0);
     std::vector<uint8_t> expected =
-        {1, MessageHeader::TOKEN, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 1, 2, 1};
+        {2, MessageHeader::TOKEN, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 1, 2, 1};
     EXPECT_EQ(ToBytes(message), expected);
+}
+
+TEST(ProtocolMessageTest, CancelWireLayout)
+{
+    // Common header only: no body, no payload.
+    Ptr<Packet> message = MakeCancelMessage(0x0102030405060708ULL);
+    std::vector<uint8_t> expected = {2, MessageHeader::CANCEL, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8};
+    EXPECT_EQ(ToBytes(message), expected);
+}
+
+TEST(ProtocolMessageTest, SerializedSizes)
+{
+    EXPECT_EQ(MessageHeader::VERSION, 2u);
+    EXPECT_EQ(RequestHeader::SERIALIZED_SIZE, 16u);
+    EXPECT_EQ(RequestHeader().GetSerializedSize(), 16u);
+    EXPECT_EQ(RequestHeader(1, 2, 3, 4).GetSerializedSize(), 16u);
+
+    const std::string query = "What is the capital of France?";
+    Ptr<Packet> request = MakeRequestMessage(1, RequestHeader(37, 16, 2, 9), query);
+    EXPECT_EQ(request->GetSize(), 12u + 16u + query.size());
+    EXPECT_EQ(GetFrameBytes(request), 6u + 12u + 16u + query.size());
+    EXPECT_EQ(MakeRequestMessage(1, RequestHeader(1, 1), "")->GetSize(), 12u + 16u);
+    EXPECT_EQ(MakeRequestMessage(1, 128, 32, 512)->GetSize(), 12u + 16u + 512u);
+
+    EXPECT_EQ(MakeTokenMessage(1, 0, false, " Paris")->GetSize(), 12u + 5u + 6u);
+    EXPECT_EQ(MakeErrorMessage(1, ErrorHeader::REJECTED)->GetSize(), 12u + 2u);
+    EXPECT_EQ(MakeCancelMessage(1)->GetSize(), 12u);
+    EXPECT_EQ(GetFrameBytes(MakeCancelMessage(1)), 6u + 12u);
 }
 
 TEST(ProtocolMessageTest, RoundTripsEveryType)
@@ -58,13 +116,19 @@ TEST(ProtocolMessageTest, RoundTripsEveryType)
     EXPECT_EQ(decoded.header.GetRequestId(), 42u);
     EXPECT_EQ(decoded.request.GetPromptTokens(), 128u);
     EXPECT_EQ(decoded.request.GetAnswerTokens(), 32u);
+    EXPECT_FALSE(decoded.request.HasContext());
+    EXPECT_EQ(decoded.request.GetContextId(), RequestHeader::NO_CONTEXT);
+    EXPECT_FALSE(decoded.request.HasItem());
+    EXPECT_EQ(decoded.request.GetItem(), RequestHeader::NO_ITEM);
     EXPECT_EQ(decoded.payloadBytes, 512u);
+    EXPECT_EQ(decoded.payload, std::string(512, '\0'));
 
     ASSERT_TRUE(DecodeMessage(MakeTokenMessage(43, 5, false, 4), decoded, error)) << error;
     EXPECT_EQ(decoded.header.GetType(), MessageHeader::TOKEN);
     EXPECT_EQ(decoded.token.GetIndex(), 5u);
     EXPECT_FALSE(decoded.token.IsLast());
     EXPECT_EQ(decoded.payloadBytes, 4u);
+    EXPECT_EQ(decoded.payload, std::string(4, '\0'));
 
     ASSERT_TRUE(
         DecodeMessage(MakeErrorMessage(44, ErrorHeader::UPSTREAM_UNAVAILABLE), decoded, error))
@@ -72,6 +136,132 @@ TEST(ProtocolMessageTest, RoundTripsEveryType)
     EXPECT_EQ(decoded.header.GetType(), MessageHeader::ERROR);
     EXPECT_EQ(decoded.error.GetCode(), ErrorHeader::UPSTREAM_UNAVAILABLE);
     EXPECT_EQ(ErrorHeader::CodeName(decoded.error.GetCode()), "upstream-unavailable");
+    EXPECT_EQ(decoded.payloadBytes, 0u);
+
+    ASSERT_TRUE(DecodeMessage(MakeErrorMessage(45, ErrorHeader::REJECTED), decoded, error))
+        << error;
+    EXPECT_EQ(decoded.error.GetCode(), 4u);
+    EXPECT_EQ(ErrorHeader::CodeName(decoded.error.GetCode()), "rejected");
+
+    ASSERT_TRUE(DecodeMessage(MakeCancelMessage(46), decoded, error)) << error;
+    EXPECT_EQ(decoded.header.GetType(), MessageHeader::CANCEL);
+    EXPECT_EQ(decoded.header.GetRequestId(), 46u);
+    EXPECT_EQ(decoded.payloadBytes, 0u);
+    EXPECT_TRUE(decoded.payload.empty());
+    EXPECT_TRUE(MessageHeader::IsKnownType(4));
+    EXPECT_FALSE(MessageHeader::IsKnownType(5));
+    EXPECT_EQ(MessageHeader::TypeName(4), "cancel");
+}
+
+TEST(ProtocolMessageTest, RequestRoundTripCarriesContextItemAndQueryBytes)
+{
+    // Every byte value, NUL and bytes above 0x7F included, must come back unchanged.
+    std::string query = "Where does the Rhine rise?";
+    for (int byte = 0; byte < 256; ++byte)
+    {
+        query.push_back(static_cast<char>(byte));
+    }
+    ProtocolMessage decoded;
+    std::string error;
+    ASSERT_TRUE(DecodeMessage(MakeRequestMessage(77, RequestHeader(4096, 64, 3, 12345), query),
+                              decoded,
+                              error))
+        << error;
+    EXPECT_EQ(decoded.header.GetType(), MessageHeader::REQUEST);
+    EXPECT_EQ(decoded.header.GetRequestId(), 77u);
+    EXPECT_EQ(decoded.request.GetPromptTokens(), 4096u);
+    EXPECT_EQ(decoded.request.GetAnswerTokens(), 64u);
+    EXPECT_TRUE(decoded.request.HasContext());
+    EXPECT_EQ(decoded.request.GetContextId(), 3u);
+    EXPECT_TRUE(decoded.request.HasItem());
+    EXPECT_EQ(decoded.request.GetItem(), 12345u);
+    EXPECT_EQ(decoded.payloadBytes, query.size());
+    EXPECT_EQ(decoded.payload, query);
+
+    // Context 0 and item 0 are real indices, distinct from "none".
+    ASSERT_TRUE(
+        DecodeMessage(MakeRequestMessage(78, RequestHeader(1, 1, 0, 0), ""), decoded, error))
+        << error;
+    EXPECT_TRUE(decoded.request.HasContext());
+    EXPECT_EQ(decoded.request.GetContextId(), 0u);
+    EXPECT_TRUE(decoded.request.HasItem());
+    EXPECT_EQ(decoded.request.GetItem(), 0u);
+    EXPECT_TRUE(decoded.payload.empty());
+
+    // A context without an item, and an item without a context.
+    ASSERT_TRUE(DecodeMessage(MakeRequestMessage(79, RequestHeader(9, 2, 6), "q"), decoded, error))
+        << error;
+    EXPECT_TRUE(decoded.request.HasContext());
+    EXPECT_FALSE(decoded.request.HasItem());
+    ASSERT_TRUE(DecodeMessage(
+        MakeRequestMessage(80, RequestHeader(9, 2, RequestHeader::NO_CONTEXT, 6), "q"),
+        decoded,
+        error))
+        << error;
+    EXPECT_FALSE(decoded.request.HasContext());
+    EXPECT_TRUE(decoded.request.HasItem());
+    EXPECT_EQ(decoded.request.GetItem(), 6u);
+}
+
+TEST(ProtocolMessageTest, TokenRoundTripCarriesItsText)
+{
+    ProtocolMessage decoded;
+    std::string error;
+    // A string literal selects the text overload...
+    ASSERT_TRUE(DecodeMessage(MakeTokenMessage(43, 5, true, " Paris"), decoded, error)) << error;
+    EXPECT_EQ(decoded.header.GetType(), MessageHeader::TOKEN);
+    EXPECT_EQ(decoded.token.GetIndex(), 5u);
+    EXPECT_TRUE(decoded.token.IsLast());
+    EXPECT_EQ(decoded.payload, " Paris");
+    EXPECT_EQ(decoded.payloadBytes, 6u);
+
+    std::string text("\xE2\x82\xAC\0x", 5); // UTF-8 euro sign, NUL, 'x'
+    ASSERT_TRUE(DecodeMessage(MakeTokenMessage(43, 6, false, text), decoded, error)) << error;
+    EXPECT_EQ(decoded.payload, text);
+    EXPECT_EQ(decoded.payloadBytes, 5u);
+
+    ASSERT_TRUE(DecodeMessage(MakeTokenMessage(43, 7, false, ""), decoded, error)) << error;
+    EXPECT_TRUE(decoded.payload.empty());
+
+    // ... and an integer the zero-filled one.
+    ASSERT_TRUE(DecodeMessage(MakeTokenMessage(43, 8, false, 0), decoded, error)) << error;
+    EXPECT_TRUE(decoded.payload.empty());
+    ASSERT_TRUE(DecodeMessage(MakeTokenMessage(43, 9, false, 3), decoded, error)) << error;
+    EXPECT_EQ(decoded.payload, std::string(3, '\0'));
+}
+
+TEST(ProtocolMessageTest, DecodeForgetsThePreviousMessage)
+{
+    ProtocolMessage decoded;
+    std::string error;
+    ASSERT_TRUE(
+        DecodeMessage(MakeRequestMessage(1, RequestHeader(10, 20, 1, 2), "query"), decoded, error))
+        << error;
+    ASSERT_TRUE(DecodeMessage(MakeCancelMessage(1), decoded, error)) << error;
+    EXPECT_EQ(decoded.header.GetType(), MessageHeader::CANCEL);
+    EXPECT_TRUE(decoded.payload.empty());
+    EXPECT_EQ(decoded.payloadBytes, 0u);
+    EXPECT_EQ(decoded.request.GetPromptTokens(), 0u);
+    EXPECT_FALSE(decoded.request.HasContext());
+}
+
+TEST(ProtocolMessageTest, PrintShowsEveryField)
+{
+    std::ostringstream request;
+    RequestHeader(300, 7, 5, 1234).Print(request);
+    EXPECT_EQ(request.str(), "prompt_tokens=300 answer_tokens=7 context=5 item=1234");
+
+    std::ostringstream synthetic;
+    RequestHeader(128, 32).Print(synthetic);
+    EXPECT_EQ(synthetic.str(), "prompt_tokens=128 answer_tokens=32 context=none item=none");
+
+    std::ostringstream cancel;
+    MessageHeader(MessageHeader::CANCEL, 9).Print(cancel);
+    EXPECT_EQ(cancel.str(), "version=2 type=cancel request=9");
+
+    std::ostringstream rejected;
+    ErrorHeader(ErrorHeader::REJECTED).Print(rejected);
+    EXPECT_EQ(rejected.str(), "code=4 (rejected)");
 }
 
 TEST(ProtocolMessageTest, FrameBytesCountTheFrameHeader)
@@ -95,7 +285,7 @@ TEST(ProtocolMessageTest, TruncatedBodyIsRejectedAtItsOffset)
     Ptr<Packet> message = MakeRequestMessage(1, 2, 3, 0);
     message->RemoveAtEnd(3);
     std::string error = DecodeError(message);
-    EXPECT_NE(error.find("byte 12: ns3::RequestHeader needs 8 bytes, only 5 left"),
+    EXPECT_NE(error.find("byte 12: ns3::RequestHeader needs 16 bytes, only 13 left"),
               std::string::npos)
         << error;
 }
@@ -106,6 +296,27 @@ TEST(ProtocolMessageTest, WrongVersionIsRejected)
     bytes[0] = 7;
     std::string error = DecodeError(ToPacket(bytes));
     EXPECT_NE(error.find("protocol version 7"), std::string::npos) << error;
+}
+
+TEST(ProtocolMessageTest, Version1MessageIsRejectedNamingBothVersions)
+{
+    // A version-1 request as the previous protocol wrote it: 8-byte body, 3 payload bytes.
+    Bytes bytes = {
+        1, MessageHeader::REQUEST, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 9, 0, 0, 0, 2, 0, 0, 0};
+    std::string error = DecodeError(ToPacket(bytes));
+    EXPECT_EQ(error, "byte 0: protocol version 1 (this node speaks version 2)");
+}
+
+TEST(ProtocolMessageTest, CancelWithPayloadIsRejectedAtItsOffset)
+{
+    Bytes bytes = ToBytes(MakeCancelMessage(3));
+    bytes.push_back(0);
+    std::string error = DecodeError(ToPacket(bytes));
+    EXPECT_EQ(error, "byte 12: a cancel message carries no payload, found 1 byte");
+
+    bytes.push_back('x');
+    error = DecodeError(ToPacket(bytes));
+    EXPECT_EQ(error, "byte 12: a cancel message carries no payload, found 2 bytes");
 }
 
 TEST(ProtocolMessageTest, UnknownTypeIsRejected)

@@ -163,7 +163,7 @@ INSTANTIATE_TEST_SUITE_P(
                                 R"({"transport": {"max_frame_bytes": 1024},
                       "workload": {"prompt_tokens": {"min": 512, "max": 512}}})",
                                 "transport.max_frame_bytes",
-                                "smaller than the largest request, 2074 bytes"},
+                                "smaller than the largest request, 2082 bytes"},
                       BadConfig{"DuplicateKey",
                                 R"({"topology": {"terminals": 3, "terminals": 5}})",
                                 "topology.terminals",

@@ -116,8 +116,8 @@ TEST(ScenarioTest, LatenciesAndSizesFollowFromTheLinks)
         EXPECT_LT(ttftMs, 51.0);
         EXPECT_NEAR(request.GetTpot()->GetSeconds() * 1e3, 20.0, 0.01);
         EXPECT_NEAR(request.GetE2e()->GetSeconds() * 1e3, ttftMs + 31 * 20.0, 0.5);
-        // Frame (6) + message header (12) + request header (8) + 128 tokens x 4 bytes.
-        EXPECT_EQ(request.uplinkBytes, 6u + 12u + 8u + 128u * 4u);
+        // Frame (6) + message header (12) + request header (16) + 128 tokens x 4 bytes.
+        EXPECT_EQ(request.uplinkBytes, 6u + 12u + 16u + 128u * 4u);
         // 32 x (frame 6 + message header 12 + token header 5 + 4 bytes of text).
         EXPECT_EQ(request.downlinkBytes, 32u * (6u + 12u + 5u + 4u));
         EXPECT_EQ(request.backhaulBytes, request.uplinkBytes + request.downlinkBytes);

@@ -247,7 +247,9 @@ TerminalApp::HandleMessage(Ptr<FramedConnection> /* connection */, Ptr<Packet> m
             EndRequest(id, ErrorHeader::CodeName(decoded.error.GetCode()));
             break;
         case MessageHeader::REQUEST:
-            ReportProtocolError("request message sent to a terminal");
+        case MessageHeader::CANCEL:
+            ReportProtocolError(MessageHeader::TypeName(decoded.header.GetType())
+                                + " message sent to a terminal");
             break;
     }
 }

@@ -81,6 +81,8 @@ ErrorHeader::CodeName(uint16_t code)
             return "malformed-request";
         case DUPLICATE_REQUEST:
             return "duplicate-request";
+        case REJECTED:
+            return "rejected";
         default:
             return "error-" + std::to_string(code);
     }

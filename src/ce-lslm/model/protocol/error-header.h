@@ -27,7 +27,9 @@ class ErrorHeader : public Header
     {
         UPSTREAM_UNAVAILABLE = 1, //!< the node that should serve the request is not reachable
         MALFORMED_REQUEST = 2,    //!< the request is not valid (e.g. zero answer tokens)
-        DUPLICATE_REQUEST = 3     //!< a request with the same id is already in flight
+        DUPLICATE_REQUEST = 3,    //!< a request with the same id is already in flight
+        REJECTED = 4              //!< the server can never fit this request (its compute
+                                  //!< engine refused it: too large for memory)
     };
 
     static constexpr uint32_t SERIALIZED_SIZE = 2; //!< bytes on the wire

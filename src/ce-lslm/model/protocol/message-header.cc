@@ -104,7 +104,7 @@ MessageHeader::GetReserved() const
 bool
 MessageHeader::IsKnownType(uint8_t type)
 {
-    return type == REQUEST || type == TOKEN || type == ERROR;
+    return type == REQUEST || type == TOKEN || type == ERROR || type == CANCEL;
 }
 
 std::string
@@ -118,6 +118,8 @@ MessageHeader::TypeName(uint8_t type)
             return "token";
         case ERROR:
             return "error";
+        case CANCEL:
+            return "cancel";
         default:
             return "unknown";
     }

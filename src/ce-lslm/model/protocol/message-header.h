@@ -19,8 +19,8 @@ namespace ns3
  * the request the message belongs to.
  *
  * Wire layout (12 bytes, network byte order): version (u8), type (u8), reserved (u16, zero),
- * request id (u64). A type-specific header (RequestHeader, TokenHeader, ErrorHeader) and the
- * message payload follow.
+ * request id (u64). A type-specific header (RequestHeader, TokenHeader, ErrorHeader; none for
+ * CANCEL) and the message payload follow.
  */
 class MessageHeader : public Header
 {
@@ -30,10 +30,12 @@ class MessageHeader : public Header
     {
         REQUEST = 1, //!< terminal -> edge -> cloud: a new inference request (RequestHeader)
         TOKEN = 2,   //!< cloud -> edge -> terminal: one answer token (TokenHeader)
-        ERROR = 3    //!< any direction: the request failed (ErrorHeader)
+        ERROR = 3,   //!< any direction: the request failed (ErrorHeader)
+        CANCEL = 4   //!< terminal -> edge -> cloud: stop serving this request; no body, no
+                     //!< payload; the server answers nothing
     };
 
-    static constexpr uint8_t VERSION = 1;           //!< protocol version written and accepted
+    static constexpr uint8_t VERSION = 2;           //!< protocol version written and accepted
     static constexpr uint32_t SERIALIZED_SIZE = 12; //!< bytes on the wire
 
     MessageHeader();
@@ -71,7 +73,7 @@ class MessageHeader : public Header
     static bool IsKnownType(uint8_t type);
     /**
      * \param type a message type
-     * \return its lower-case name ("request", "token", "error"), or "unknown"
+     * \return its lower-case name ("request", "token", "error", "cancel"), or "unknown"
      */
     static std::string TypeName(uint8_t type);
 

@@ -14,14 +14,34 @@ NS_LOG_COMPONENT_DEFINE("ProtocolMessage");
 namespace
 {
 
-/// A message: common header, then \p body, then \p payloadBytes of payload.
+/**
+ * A message: common header, then \p body (none when null), then \p payload, which becomes the
+ * message (the headers are added to its front).
+ */
 Ptr<Packet>
-MakeMessage(MessageHeader::Type type, uint64_t requestId, const Header& body, uint32_t payloadBytes)
+MakeMessage(MessageHeader::Type type, uint64_t requestId, const Header* body, Ptr<Packet> payload)
 {
-    Ptr<Packet> message = Create<Packet>(payloadBytes);
-    message->AddHeader(body);
-    message->AddHeader(MessageHeader(type, requestId));
-    return message;
+    if (body)
+    {
+        payload->AddHeader(*body);
+    }
+    payload->AddHeader(MessageHeader(type, requestId));
+    return payload;
+}
+
+/// A payload of \p bytes zero bytes.
+Ptr<Packet>
+ZeroPayload(uint32_t bytes)
+{
+    return Create<Packet>(bytes);
+}
+
+/// A payload carrying the bytes of \p text.
+Ptr<Packet>
+TextPayload(const std::string& text)
+{
+    return Create<Packet>(reinterpret_cast<const uint8_t*>(text.data()),
+                          static_cast<uint32_t>(text.size()));
 }
 
 /**
@@ -47,32 +67,52 @@ RemoveChecked(Ptr<Packet> message, Header& header, uint32_t& offset, std::string
 } // namespace
 
 Ptr<Packet>
+MakeRequestMessage(uint64_t requestId, const RequestHeader& request, const std::string& payload)
+{
+    return MakeMessage(MessageHeader::REQUEST, requestId, &request, TextPayload(payload));
+}
+
+Ptr<Packet>
 MakeRequestMessage(uint64_t requestId,
                    uint32_t promptTokens,
                    uint32_t answerTokens,
                    uint32_t payloadBytes)
 {
-    return MakeMessage(MessageHeader::REQUEST,
-                       requestId,
-                       RequestHeader(promptTokens, answerTokens),
-                       payloadBytes);
+    RequestHeader request(promptTokens, answerTokens);
+    return MakeMessage(MessageHeader::REQUEST, requestId, &request, ZeroPayload(payloadBytes));
+}
+
+Ptr<Packet>
+MakeTokenMessage(uint64_t requestId, uint32_t index, bool last, const std::string& text)
+{
+    TokenHeader token(index, last);
+    return MakeMessage(MessageHeader::TOKEN, requestId, &token, TextPayload(text));
 }
 
 Ptr<Packet>
 MakeTokenMessage(uint64_t requestId, uint32_t index, bool last, uint32_t payloadBytes)
 {
-    return MakeMessage(MessageHeader::TOKEN, requestId, TokenHeader(index, last), payloadBytes);
+    TokenHeader token(index, last);
+    return MakeMessage(MessageHeader::TOKEN, requestId, &token, ZeroPayload(payloadBytes));
 }
 
 Ptr<Packet>
 MakeErrorMessage(uint64_t requestId, ErrorHeader::Code code)
 {
-    return MakeMessage(MessageHeader::ERROR, requestId, ErrorHeader(code), 0);
+    ErrorHeader error(code);
+    return MakeMessage(MessageHeader::ERROR, requestId, &error, ZeroPayload(0));
+}
+
+Ptr<Packet>
+MakeCancelMessage(uint64_t requestId)
+{
+    return MakeMessage(MessageHeader::CANCEL, requestId, nullptr, ZeroPayload(0));
 }
 
 bool
 DecodeMessage(Ptr<const Packet> message, ProtocolMessage& out, std::string& error)
 {
+    out = ProtocolMessage();
     Ptr<Packet> rest = message->Copy();
     uint32_t offset = 0;
     if (!RemoveChecked(rest, out.header, offset, error))
@@ -91,8 +131,14 @@ DecodeMessage(Ptr<const Packet> message, ProtocolMessage& out, std::string& erro
             "byte 2: reserved field is " + std::to_string(out.header.GetReserved()) + ", must be 0";
         return false;
     }
+    MessageHeader::Type type = out.header.GetType();
+    if (!MessageHeader::IsKnownType(type))
+    {
+        error = "byte 1: unknown message type " + std::to_string(type);
+        return false;
+    }
     Header* body = nullptr;
-    switch (out.header.GetType())
+    switch (type)
     {
         case MessageHeader::REQUEST:
             body = &out.request;
@@ -103,23 +149,29 @@ DecodeMessage(Ptr<const Packet> message, ProtocolMessage& out, std::string& erro
         case MessageHeader::ERROR:
             body = &out.error;
             break;
+        case MessageHeader::CANCEL:
+            break; // no body
     }
-    if (!body)
-    {
-        error = "byte 1: unknown message type " + std::to_string(out.header.GetType());
-        return false;
-    }
-    if (!RemoveChecked(rest, *body, offset, error))
+    if (body && !RemoveChecked(rest, *body, offset, error))
     {
         return false;
     }
-    if (out.header.GetType() == MessageHeader::TOKEN && out.token.HasUnknownFlags())
+    if (type == MessageHeader::TOKEN && out.token.HasUnknownFlags())
     {
         error = "byte " + std::to_string(offset - 1) + ": unknown token flags "
                 + std::to_string(out.token.GetFlags());
         return false;
     }
+    if (type == MessageHeader::CANCEL && rest->GetSize() != 0)
+    {
+        uint32_t stray = rest->GetSize();
+        error = "byte " + std::to_string(offset) + ": a cancel message carries no payload, found "
+                + std::to_string(stray) + (stray == 1 ? " byte" : " bytes");
+        return false;
+    }
     out.payloadBytes = rest->GetSize();
+    out.payload.resize(out.payloadBytes);
+    rest->CopyData(reinterpret_cast<uint8_t*>(out.payload.data()), out.payloadBytes);
     return true;
 }
 

@@ -20,10 +20,13 @@ namespace ns3
 /**
  * \ingroup ce-lslm
  * \brief A decoded ce-lslm protocol message: the common header, the body header of its type
- * and the size of the payload that follows them.
+ * (none for CANCEL) and the payload bytes that follow them.
  *
  * Messages are built by the Make*Message functions and travel as frames of a FramedConnection;
- * their sizes on the wire are the real serialized sizes of these headers plus the payload.
+ * their sizes on the wire are the real serialized sizes of these headers plus the payload. The
+ * payload of a REQUEST is the query text, that of a TOKEN the token's text; either is zero
+ * bytes or zero-filled for the synthetic network-only workload. ERROR and CANCEL messages have
+ * no payload.
  */
 struct ProtocolMessage
 {
@@ -45,14 +48,26 @@ struct ProtocolMessage
     RequestHeader request;    //!< body, when header.GetType() == MessageHeader::REQUEST
     TokenHeader token;        //!< body, when header.GetType() == MessageHeader::TOKEN
     ErrorHeader error;        //!< body, when header.GetType() == MessageHeader::ERROR
-    uint32_t payloadBytes{0}; //!< bytes after the headers
+    uint32_t payloadBytes{0}; //!< bytes after the headers (payload.size())
+    std::string payload;      //!< the bytes after the headers, copied out of the message
 };
 
 /**
  * \param requestId request id
+ * \param request the request's body header (token counts, context, item)
+ * \param payload the query text, carried as the message payload (may be empty)
+ * \return a REQUEST message
+ */
+Ptr<Packet> MakeRequestMessage(uint64_t requestId,
+                               const RequestHeader& request,
+                               const std::string& payload);
+
+/**
+ * \brief A REQUEST of the synthetic workload: no context, no item, a zero-filled payload.
+ * \param requestId request id
  * \param promptTokens prompt length, in tokens
  * \param answerTokens requested answer length, in tokens
- * \param payloadBytes size of the prompt text carried, in bytes
+ * \param payloadBytes size of the (zero-filled) prompt text carried, in bytes
  * \return a REQUEST message
  */
 Ptr<Packet> MakeRequestMessage(uint64_t requestId,
@@ -64,7 +79,20 @@ Ptr<Packet> MakeRequestMessage(uint64_t requestId,
  * \param requestId request id
  * \param index 0-based position of the token in the answer
  * \param last whether the token ends the answer
- * \param payloadBytes size of the token text, in bytes
+ * \param text the token's text, carried as the message payload (may be empty)
+ * \return a TOKEN message
+ */
+Ptr<Packet> MakeTokenMessage(uint64_t requestId,
+                             uint32_t index,
+                             bool last,
+                             const std::string& text);
+
+/**
+ * \brief A TOKEN of the synthetic workload, with a zero-filled payload.
+ * \param requestId request id
+ * \param index 0-based position of the token in the answer
+ * \param last whether the token ends the answer
+ * \param payloadBytes size of the (zero-filled) token text, in bytes
  * \return a TOKEN message
  */
 Ptr<Packet> MakeTokenMessage(uint64_t requestId, uint32_t index, bool last, uint32_t payloadBytes);
@@ -77,9 +105,15 @@ Ptr<Packet> MakeTokenMessage(uint64_t requestId, uint32_t index, bool last, uint
 Ptr<Packet> MakeErrorMessage(uint64_t requestId, ErrorHeader::Code code);
 
 /**
+ * \param requestId id of the request to stop serving
+ * \return a CANCEL message (common header only)
+ */
+Ptr<Packet> MakeCancelMessage(uint64_t requestId);
+
+/**
  * \brief Decode a message received from a peer, checking every size and field first.
  * \param message the frame payload
- * \param out receives the decoded headers
+ * \param out receives the decoded headers and payload (reset first)
  * \param error receives, on failure, what is wrong and at which byte offset of the message
  * \return whether the message is well formed
  */
