@@ -14,6 +14,11 @@ nobody needs to run it to use the simulator.
   workload  traces/workloads/brown-test.jsonl from the test split, and its bits per byte
   all       all of the above, for both models
 
+  workload-bpb  bits per byte of an existing workload file (--workload), optionally of its
+                first --limit requests only (the C++ ce-lslm-eval test's reference)
+  text          write each split's plain text to the cache dir (<split>.txt, and one file per
+                document under <split>/) for ce-lslm-eval --text
+
 Needs python3-torch, python3-numpy and libopenblas0-pthread (scripts/setup.sh --train) and npm
 (for `corpus`). Run with /usr/bin/python3.
 """
@@ -891,18 +896,18 @@ def accumulate(sums, heads, targets):
             entry[key][1] += int((passed & agree).sum())
 
 
-def summarize(sums):
+def summarize(sums, digits=4):
     """bpb per head; for exit heads also pass rates and agreement with the final argmax."""
     out = {}
     for name, entry in sums.items():
-        result = {"bpb": round(entry["bits"] / entry["bytes"], 4), "bytes": entry["bytes"]}
+        result = {"bpb": round(entry["bits"] / entry["bytes"], digits), "bytes": entry["bytes"]}
         if name != "final":
-            result["agreement_all"] = round(entry["agree"] / entry["bytes"], 4)
+            result["agreement_all"] = round(entry["agree"] / entry["bytes"], digits)
             for threshold in ("0.8", "0.9"):
                 passed, agreed = entry[threshold]
                 result[f"threshold_{threshold}"] = {
-                    "pass_rate": round(passed / entry["bytes"], 4),
-                    "agreement_when_passing": round(agreed / max(1, passed), 4)}
+                    "pass_rate": round(passed / entry["bytes"], digits),
+                    "agreement_when_passing": round(agreed / max(1, passed), digits)}
         out[name] = result
     return out
 
@@ -1049,7 +1054,7 @@ def build_workload(test_docs, seed):
     return requests
 
 
-def workload_bpb(model, requests):
+def workload_bpb(model, requests, digits=4):
     """bpb of the continuations: with = after <bos> context query, without = after <bos> query."""
     def items(with_context):
         out = []
@@ -1057,8 +1062,13 @@ def workload_bpb(model, requests):
             prefix = [BOS] + list(((r["context"] if with_context else "") + r["query"]).encode())
             out.append((prefix + list(r["continuation"].encode()), len(prefix)))
         return out
-    return {"with_context": summarize(score_sequences(model, items(True), batch=4)),
-            "without_context": summarize(score_sequences(model, items(False), batch=16))}
+    return {"with_context": summarize(score_sequences(model, items(True), batch=4), digits),
+            "without_context": summarize(score_sequences(model, items(False), batch=16), digits)}
+
+
+WORKLOAD_BPB_RULE = ("bpb of the continuation bytes; with_context: input <bos> context query "
+                     "continuation; without_context: <bos> query continuation; PyTorch fp32 on "
+                     "the exported F16 weights")
 
 
 def cmd_workload(args):
@@ -1084,10 +1094,62 @@ def cmd_workload(args):
     write_json(args.out_dir / "workload-bpb.json", {
         "workload": str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path),
         "workload_sha256": sha256_file(path),
-        "rule": "bpb of the continuation bytes; with_context: input <bos> context query "
-                "continuation; without_context: <bos> query continuation; PyTorch fp32 on the "
-                "exported F16 weights",
+        "rule": WORKLOAD_BPB_RULE,
         "models": report})
+
+
+def repo_relative(path):
+    path = Path(path).resolve()
+    return str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path)
+
+
+def cmd_workload_bpb(args):
+    """Reference figures for an existing workload file, without the corpus."""
+    if not args.workload.exists():
+        raise UserError(f"{args.workload}: no such workload file")
+    with open(args.workload) as lines:
+        requests = [json.loads(line) for line in lines if line.strip()]
+    if args.limit is not None:
+        requests = requests[:args.limit]
+    torch.set_num_threads(args.threads)
+    command = ["scripts/train_models.py", "workload-bpb",
+               "--workload", repo_relative(args.workload)]
+    if args.limit is not None:
+        command += ["--limit", str(args.limit)]
+    command += ["--models", *args.models]
+    if args.output:
+        command += ["--output", repo_relative(args.output)]
+    report = {
+        "command": "/usr/bin/python3 " + " ".join(command),
+        "workload": repo_relative(args.workload),
+        "workload_sha256": sha256_file(args.workload),
+        "requests": len(requests),
+        "rule": WORKLOAD_BPB_RULE + "; values rounded to 6 decimals",
+        "models": {name: workload_bpb(load_exported(args.out_dir, name), requests, digits=6)
+                   for name in args.models},
+    }
+    if args.output:
+        write_json(args.output, report)
+        print(f"workload-bpb: {args.output}")
+    else:
+        print(json.dumps(report, indent=2))
+
+
+def cmd_text(args):
+    """Each split as one text file (the bytes its text_sha256 covers) and one file per document:
+    ce-lslm-eval --text takes files as documents, so the per-document files reproduce
+    evaluate_test's rule (no piece crosses two documents)."""
+    manifest, splits = load_corpus(args)
+    for split, docs in splits.items():
+        (args.cache_dir / f"{split}.txt").write_bytes(split_text(docs, list(docs)))
+        directory = args.cache_dir / split
+        if directory.exists():
+            shutil.rmtree(directory)
+        directory.mkdir()
+        for doc_id, text in docs.items():
+            (directory / f"{doc_id}.txt").write_bytes(text.encode("utf-8"))
+        print(f"text: {args.cache_dir / split}.txt and {directory}/ ({len(docs)} documents, "
+              f"{manifest['splits'][split]['bytes']} bytes)")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1121,7 +1183,7 @@ def parse_args(argv):
         prog="train_models.py", description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["corpus", "train", "export", "evaluate", "golden",
-                                            "workload", "all"])
+                                            "workload", "all", "workload-bpb", "text"])
     parser.add_argument("--model", choices=list(SHAPES), help="model to train or export")
     parser.add_argument("--models", nargs="+", choices=list(SHAPES), default=list(SHAPES),
                         help="models to evaluate or write golden vectors for (default: both)")
@@ -1147,6 +1209,10 @@ def parse_args(argv):
                         help="checkpoint at least every N seconds (default: 300)")
     parser.add_argument("--steps-scale", type=float, default=1.0,
                         help="multiply every phase's step count (smoke tests only; default 1)")
+    parser.add_argument("--limit", type=positive_int,
+                        help="workload-bpb: only the first N requests of the workload")
+    parser.add_argument("--output", type=Path,
+                        help="workload-bpb: write the JSON report here (default: stdout)")
     parser.add_argument("--skip-bpb", action="store_true",
                         help="workload: only write the file, do not measure bits per byte")
     args = parser.parse_args(argv)
@@ -1159,7 +1225,7 @@ def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     commands = {"corpus": cmd_corpus, "train": cmd_train, "export": cmd_export,
                 "evaluate": cmd_evaluate, "golden": cmd_golden, "workload": cmd_workload,
-                "all": cmd_all}
+                "all": cmd_all, "workload-bpb": cmd_workload_bpb, "text": cmd_text}
     try:
         commands[args.command](args)
     except UserError as error:
