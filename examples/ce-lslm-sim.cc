@@ -8,17 +8,20 @@
 // Exit codes: 0 success, 1 runtime error (e.g. an output file cannot be written),
 // 2 bad command line or configuration.
 
+#include "ns3/config-error.h"
 #include "ns3/results-writer.h"
 #include "ns3/scenario-config.h"
 #include "ns3/scenario-runner.h"
 #include "ns3/scenario-schema.h"
 #include "ns3/scenario-summary.h"
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -39,6 +42,7 @@ struct Options
     std::optional<std::string> outDir;     //!< --out
     std::optional<std::string> run;        //!< --run
     std::optional<std::string> seed;       //!< --seed
+    std::optional<std::string> modes;      //!< --modes
     bool printConfig{false};               //!< --print-config
     bool reference{false};                 //!< --config-reference
     bool quiet{false};                     //!< --quiet
@@ -69,6 +73,10 @@ Describe()
         "seed",
         po::value<std::string>()->value_name("N"),
         "ns-3 RngSeed (overrides simulation.seed)")(
+        "modes",
+        po::value<std::string>()->value_name("A,B,..."),
+        "run the same scenario (workload, seed) once per inference mode, writing each to "
+        "DIR/<mode>/, and print them side by side, e.g. --modes cloud-only,edge-only")(
         "print-config",
         "print the fully resolved configuration (defaults filled in) and exit")(
         "config-reference",
@@ -98,6 +106,7 @@ ParseCommandLine(int argc, char** argv, const po::options_description& descripti
     options.outDir = optional("out");
     options.run = optional("run");
     options.seed = optional("seed");
+    options.modes = optional("modes");
     if (values.count("set"))
     {
         options.overrides = values["set"].as<std::vector<std::string>>();
@@ -109,9 +118,10 @@ ParseCommandLine(int argc, char** argv, const po::options_description& descripti
     return options;
 }
 
-/// The scenario: file (or default), then --set overrides, then --run/--seed/--out.
-ScenarioConfig
-ResolveConfig(const Options& options)
+/// The scenario: file (or default), then --set overrides, then --run/--seed/--out;
+/// \p source receives its description for error messages.
+ConfigJson
+ResolveDocument(const Options& options, std::string& source)
 {
     ConfigJson document = options.configFile ? ScenarioConfig::ReadDocument(*options.configFile)
                                              : ConfigJson::object();
@@ -131,12 +141,36 @@ ResolveConfig(const Options& options)
     {
         ScenarioConfig::SetText(document, "output.dir", *options.outDir, "--out");
     }
-    std::string source = options.configFile.value_or("default scenario");
+    source = options.configFile.value_or("default scenario");
     if (!options.overrides.empty() || options.run || options.seed || options.outDir)
     {
         source += " with command-line overrides";
     }
-    return ScenarioConfig(document, source);
+    return document;
+}
+
+/// \return the modes of --modes, each checked against the schema, without duplicates
+std::vector<std::string>
+ParseModes(const std::string& list)
+{
+    std::vector<std::string> modes;
+    std::stringstream stream(list);
+    std::string mode;
+    while (std::getline(stream, mode, ','))
+    {
+        ConfigJson probe = ConfigJson::object();
+        ScenarioConfig::SetText(probe, "mode", mode, "--modes");
+        if (std::find(modes.begin(), modes.end(), mode) != modes.end())
+        {
+            throw ConfigError("mode", "'" + mode + "' is listed twice", "--modes");
+        }
+        modes.push_back(mode);
+    }
+    if (modes.empty())
+    {
+        throw ConfigError("mode", "no mode given", "--modes");
+    }
+    return modes;
 }
 
 /// Open trace \p file when \p enabled, else remove what an earlier run left there.
@@ -152,7 +186,8 @@ OpenTrace(const ResultsWriter& writer, const std::string& file, bool enabled)
 }
 
 /// Run the scenario and write its outputs.
-void
+/// \return its summary
+ConfigJson
 RunScenario(const ScenarioConfig& config, bool quiet)
 {
     auto wallStart = std::chrono::steady_clock::now();
@@ -184,6 +219,41 @@ RunScenario(const ScenarioConfig& config, bool quiet)
                     writer.GetPath("requests.csv").c_str(),
                     wall);
     }
+    return summary;
+}
+
+/// Run the scenario once per mode into DIR/<mode>/ and print them side by side.
+void
+RunModes(const ConfigJson& document,
+         const std::string& source,
+         const std::vector<std::string>& modes,
+         bool quiet)
+{
+    const std::string base = ScenarioConfig(document, source).GetString("output.dir");
+    std::vector<ConfigJson> summaries;
+    for (const auto& mode : modes)
+    {
+        ConfigJson variant = document;
+        ScenarioConfig::SetText(variant, "mode", mode, "--modes");
+        ScenarioConfig::SetText(variant, "output.dir", base + "/" + mode, "--modes");
+        auto start = std::chrono::steady_clock::now();
+        summaries.push_back(RunScenario(ScenarioConfig(variant, source), true));
+        if (!quiet)
+        {
+            double wall =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            std::printf("%-14s outputs in %s/%s/ (wall time %.2f s)\n",
+                        mode.c_str(),
+                        base.c_str(),
+                        mode.c_str(),
+                        wall);
+        }
+    }
+    if (!quiet)
+    {
+        std::cout << "\n";
+        ResultsWriter::PrintComparisonTable(std::cout, summaries);
+    }
 }
 
 int
@@ -202,7 +272,18 @@ Main(int argc, char** argv)
         WriteScenarioReference(std::cout);
         return 0;
     }
-    ScenarioConfig config = ResolveConfig(options);
+    std::string source;
+    ConfigJson document = ResolveDocument(options, source);
+    if (options.modes)
+    {
+        if (options.printConfig)
+        {
+            throw ConfigError("mode", "cannot be combined with --print-config", "--modes");
+        }
+        RunModes(document, source, ParseModes(*options.modes), options.quiet);
+        return 0;
+    }
+    ScenarioConfig config(document, source);
     if (options.printConfig)
     {
         std::cout << config.GetJson().dump(2) << '\n';

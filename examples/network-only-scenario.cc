@@ -29,11 +29,11 @@ std::map<uint64_t, Time> g_issued;     //!< request id -> issue time
 std::map<uint64_t, Time> g_firstToken; //!< request id -> first token time
 
 void
-RequestSent(uint64_t id, uint32_t promptTokens, uint32_t answerTokens)
+RequestSent(uint64_t id, const RequestHeader& header)
 {
     g_issued[id] = Simulator::Now();
-    NS_LOG_INFO("request " << id << ": " << promptTokens << " prompt tokens, " << answerTokens
-                           << " answer tokens");
+    NS_LOG_INFO("request " << id << ": " << header.GetPromptTokens() << " prompt tokens, "
+                           << header.GetAnswerTokens() << " answer tokens");
 }
 
 void
@@ -101,7 +101,7 @@ main(int argc, char* argv[])
     InferenceServiceHelper service;
     service.SetArrivals(ratePerTerminal, true);
     service.SetTokenCounts(64, 256, 16, 48);
-    service.SetCloudAttribute("TokenInterval", TimeValue(MilliSeconds(25)));
+    service.SetPacedServerAttribute("TokenInterval", TimeValue(MilliSeconds(25)));
     service.Install(topology);
     service.AssignStreams(1000);
 

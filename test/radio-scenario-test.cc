@@ -23,7 +23,10 @@ namespace
 ScenarioResults
 RunWith(const std::vector<std::string>& overrides, std::ostream* radioTrace = nullptr)
 {
+    // These tests study the network: no model runs, synthetic token counts.
     ConfigJson document = ConfigJson::object();
+    ScenarioConfig::ApplyOverride(document, "mode=network-only");
+    ScenarioConfig::ApplyOverride(document, "workload.source=synthetic");
     for (const auto& assignment : overrides)
     {
         ScenarioConfig::ApplyOverride(document, assignment);

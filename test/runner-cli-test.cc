@@ -43,7 +43,7 @@ ExpectExit(const std::string& arguments, int exitCode, const std::string& text)
 std::string
 ShortRun(const std::string& dir)
 {
-    return "--quiet --set simulation.duration_s=5 --set topology.terminals=3 --out " + dir;
+    return "--quiet --set simulation.duration_s=2 --set topology.terminals=3 --out " + dir;
 }
 
 } // namespace
@@ -135,9 +135,11 @@ TEST(RunnerCliTest, RunWritesSummaryAndRequests)
 TEST(RunnerCliTest, PrintsReadableSummaryTable)
 {
     std::string dir = FreshTestDir();
-    CommandResult result = Sim("--set simulation.duration_s=5 --out " + dir);
+    CommandResult result = Sim("--set simulation.duration_s=2 --out " + dir);
     ASSERT_EQ(result.exitCode, 0) << result.output;
-    for (const char* text : {"mode network-only",
+    for (const char* text : {"mode cloud-only",
+                             "quality     bpb",
+                             "compute     cloud",
                              "requests    arrived",
                              "ttft",
                              "tpot",
@@ -195,4 +197,33 @@ TEST(RunnerCliTest, DisabledTraceRemovesAnEarlierRunsTrace)
     ASSERT_FALSE(ReadFile(dir + "/messages.csv").empty());
     ASSERT_EQ(Sim(ShortRun(dir)).exitCode, 0);
     EXPECT_FALSE(std::filesystem::exists(dir + "/messages.csv"));
+}
+
+TEST(RunnerCliTest, ModesRunSideBySideOnTheSameWorkload)
+{
+    std::string dir = FreshTestDir();
+    CommandResult result =
+        Sim("--modes cloud-only,edge-only --set simulation.duration_s=2 --out " + dir);
+    ASSERT_EQ(result.exitCode, 0) << result.output;
+    for (const char* text : {"cloud-only",
+                             "edge-only",
+                             "ttft mean (ms)",
+                             "quality bpb",
+                             "backhaul bytes",
+                             "agreement with LLM"})
+    {
+        EXPECT_NE(result.output.find(text), std::string::npos) << text << "\n" << result.output;
+    }
+    nlohmann::json cloud = nlohmann::json::parse(ReadFile(dir + "/cloud-only/summary.json"));
+    nlohmann::json edge = nlohmann::json::parse(ReadFile(dir + "/edge-only/summary.json"));
+    EXPECT_EQ(cloud["mode"], "cloud-only");
+    EXPECT_EQ(edge["mode"], "edge-only");
+    EXPECT_EQ(cloud["requests"]["arrived"], edge["requests"]["arrived"]);
+    EXPECT_GT(cloud["bytes"]["backhaul"].get<double>(), 0);
+    EXPECT_EQ(edge["bytes"]["backhaul"].get<double>(), 0);
+    EXPECT_EQ(cloud["quality"]["agreement"].get<double>(), 1.0);
+    EXPECT_LT(edge["quality"]["agreement"].get<double>(), 1.0);
+
+    ExpectExit("--modes cloud-only,cloud-only", 2, "'cloud-only' is listed twice");
+    ExpectExit("--modes cloud-only,fog-only", 2, "fog-only");
 }

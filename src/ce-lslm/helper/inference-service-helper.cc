@@ -4,8 +4,11 @@
 
 #include "inference-service-helper.h"
 
+#include "ns3/ce-application.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/log.h"
+#include "ns3/network-only-mode.h"
+#include "ns3/terminal-app.h"
 
 namespace ns3
 {
@@ -13,9 +16,54 @@ namespace ns3
 NS_LOG_COMPONENT_DEFINE("InferenceServiceHelper");
 
 InferenceServiceHelper::InferenceServiceHelper()
-    : m_edge(EDGE_PORT, Address())
+    : m_mode(CreateObject<NetworkOnlyMode>())
+    , m_factory(this)
+    , m_paced("ns3::PacedServer")
+    , m_edge(EDGE_PORT, Address())
     , m_cloud(CLOUD_PORT)
 {
+}
+
+void
+InferenceServiceHelper::SetPacedServerAttribute(const std::string& name,
+                                                const AttributeValue& value)
+{
+    m_paced.Set(name, value);
+}
+
+void
+InferenceServiceHelper::SetMode(Ptr<InferenceMode> mode, const ServerFactory* factory)
+{
+    NS_ABORT_MSG_UNLESS(mode, "InferenceServiceHelper::SetMode: no mode");
+    m_mode = mode;
+    m_factory = factory ? factory : this;
+}
+
+Ptr<InferenceMode>
+InferenceServiceHelper::GetMode() const
+{
+    return m_mode;
+}
+
+void
+InferenceServiceHelper::SetWorkload(Ptr<WorkloadFeed> feed, bool timed)
+{
+    m_feed = feed;
+    m_timed = timed;
+}
+
+Ptr<RequestServer>
+InferenceServiceHelper::MakePacedServer() const
+{
+    return m_paced.Create<RequestServer>();
+}
+
+Ptr<RequestServer>
+InferenceServiceHelper::MakeModelServer(ServingTier tier, ModelRole /* model */) const
+{
+    NS_FATAL_ERROR("mode " << m_mode->GetName() << " runs a model on the " << ServingTierName(tier)
+                           << ", and InferenceServiceHelper has none: use CeLslmHelper");
+    return nullptr;
 }
 
 void
@@ -56,10 +104,14 @@ InferenceServiceHelper::Install(const EdgeCloudTopologyHelper& topology)
 {
     NS_ABORT_MSG_IF(m_cloudApp.GetN() > 0, "InferenceServiceHelper::Install called twice");
     m_cloudApp = m_cloud.Install(topology.GetCloud());
+    DynamicCast<CeApplication>(m_cloudApp.Get(0))
+        ->SetServer(m_mode->CreateServer(TIER_CLOUD, *m_factory));
     NodeContainer edges = topology.GetEdges();
     for (uint32_t e = 0; e < edges.GetN(); ++e)
     {
         ApplicationContainer edge = m_edge.Install(edges.Get(e));
+        DynamicCast<CeApplication>(edge.Get(0))
+            ->SetServer(m_mode->CreateServer(TIER_EDGE, *m_factory));
         edge.Get(0)->SetAttribute(
             "Cloud",
             AddressValue(InetSocketAddress(topology.GetCloudAddress(e), CLOUD_PORT)));
@@ -69,9 +121,15 @@ InferenceServiceHelper::Install(const EdgeCloudTopologyHelper& topology)
     m_terminalApps = m_terminal.Install(terminals, 0);
     for (uint32_t t = 0; t < terminals.GetN(); ++t)
     {
-        m_terminalApps.Get(t)->SetAttribute(
+        Ptr<TerminalApp> terminal = DynamicCast<TerminalApp>(m_terminalApps.Get(t));
+        terminal->SetAttribute(
             "Remote",
             AddressValue(InetSocketAddress(topology.GetEdgeAddress(t), EDGE_PORT)));
+        terminal->SetServer(m_mode->CreateServer(TIER_TERMINAL, *m_factory));
+        if (m_feed)
+        {
+            terminal->SetWorkload(m_feed, m_timed);
+        }
     }
 }
 

@@ -11,6 +11,9 @@
 #include "terminal-app-helper.h"
 
 #include "ns3/application-container.h"
+#include "ns3/inference-mode.h"
+#include "ns3/object-factory.h"
+#include "ns3/workload-feed.h"
 
 namespace ns3
 {
@@ -20,19 +23,21 @@ namespace ns3
  * \brief Installs the whole inference service on a topology built by EdgeCloudTopologyHelper:
  * a CloudApp on the cloud node, an EdgeApp on every edge node (pointed at the cloud's address
  * on its backhaul link) and a TerminalApp on every terminal (pointed at its edge, with
- * TerminalId = terminal index).
+ * TerminalId = terminal index). The inference mode (default: network-only) gives each node its
+ * RequestServer, built by a ServerFactory: by default this helper, which builds only the
+ * network-only PacedServer; CeLslmHelper supplies one with the executed models.
  *
  * \code
  *   InferenceServiceHelper service;
  *   service.SetArrivals(2.0, true);
  *   service.SetTokenCounts(64, 256, 16, 64);
- *   service.SetCloudAttribute("TokenInterval", TimeValue(MilliSeconds(25)));
+ *   service.SetPacedServerAttribute("TokenInterval", TimeValue(MilliSeconds(25)));
  *   service.Install(topology);
  *   service.AssignStreams(1000);
  *   service.GetTerminalApps().Stop(Seconds(10));
  * \endcode
  */
-class InferenceServiceHelper
+class InferenceServiceHelper : public ServerFactory
 {
   public:
     /// TCP port of the edge nodes' terminal-facing server.
@@ -58,6 +63,29 @@ class InferenceServiceHelper
      */
     void SetCloudAttribute(const std::string& name, const AttributeValue& value);
 
+    /**
+     * \param name a PacedServer attribute (network-only mode's cloud server)
+     * \param value its value
+     */
+    void SetPacedServerAttribute(const std::string& name, const AttributeValue& value);
+
+    /**
+     * \param mode the inference mode (default: network-only)
+     * \param factory builds the servers the mode asks for; must outlive Install (null: this
+     *        helper, which builds only PacedServers)
+     */
+    void SetMode(Ptr<InferenceMode> mode, const ServerFactory* factory = nullptr);
+
+    /// \return the inference mode
+    Ptr<InferenceMode> GetMode() const;
+
+    /**
+     * \brief Make the terminals issue the items of a workload trace (see TerminalApp).
+     * \param feed hands out the items
+     * \param timed trace-timed arrivals instead of the arrival process
+     */
+    void SetWorkload(Ptr<WorkloadFeed> feed, bool timed);
+
     /// \copydoc TerminalAppHelper::SetArrivals
     void SetArrivals(double ratePerSecond, bool poisson);
     /// \copydoc TerminalAppHelper::SetTokenCounts
@@ -65,6 +93,11 @@ class InferenceServiceHelper
                         uint32_t promptMax,
                         uint32_t answerMin,
                         uint32_t answerMax);
+
+    /// \return a PacedServer with the attributes set by SetPacedServerAttribute
+    Ptr<RequestServer> MakePacedServer() const override;
+    /// Aborts: this helper has no models (use CeLslmHelper for model-running modes).
+    Ptr<RequestServer> MakeModelServer(ServingTier tier, ModelRole model) const override;
 
     /**
      * \brief Install the applications on \p topology's nodes (once).
@@ -87,6 +120,11 @@ class InferenceServiceHelper
     int64_t AssignStreams(int64_t stream);
 
   private:
+    Ptr<InferenceMode> m_mode;           //!< who answers requests
+    const ServerFactory* m_factory;      //!< builds servers (this helper by default)
+    ObjectFactory m_paced;               //!< PacedServer factory
+    Ptr<WorkloadFeed> m_feed;            //!< workload items (null: synthetic)
+    bool m_timed{false};                 //!< trace-timed arrivals
     TerminalAppHelper m_terminal;        //!< terminal factory
     EdgeAppHelper m_edge;                //!< edge factory
     CloudAppHelper m_cloud;              //!< cloud factory

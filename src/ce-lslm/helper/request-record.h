@@ -6,6 +6,7 @@
 #define CE_LSLM_REQUEST_RECORD_H
 
 #include "ns3/nstime.h"
+#include "ns3/request-quality.h"
 
 #include <cstdint>
 #include <optional>
@@ -28,21 +29,29 @@ struct RequestRecord
         FAILED     //!< ended without its answer (see failureReason)
     };
 
-    uint64_t id{0};                 //!< request id (terminal id << 32 | sequence)
-    uint32_t terminal{0};           //!< terminal index
-    uint32_t edge{0};               //!< index of the edge serving the terminal
-    uint32_t promptTokens{0};       //!< prompt length, in tokens
-    uint32_t answerTokens{0};       //!< answer length asked for, in tokens
-    uint32_t tokensReceived{0};     //!< answer tokens that reached the terminal
-    Time issued;                    //!< when the terminal issued it
-    std::optional<Time> firstToken; //!< when the first token arrived
-    std::optional<Time> lastToken;  //!< when the latest token arrived
-    std::optional<Time> ended;      //!< when it completed or failed
-    Outcome outcome{PENDING};       //!< how it ended
-    std::string failureReason;      //!< why it failed ("" unless FAILED)
-    uint64_t uplinkBytes{0};        //!< bytes the terminal sent for it (frames)
-    uint64_t downlinkBytes{0};      //!< bytes the edge sent to the terminal for it (frames)
-    uint64_t backhaulBytes{0};      //!< bytes sent between edge and cloud for it, both ways
+    uint64_t id{0};                        //!< request id (terminal id << 32 | sequence)
+    uint32_t terminal{0};                  //!< terminal index
+    uint32_t edge{0};                      //!< index of the edge serving the terminal
+    uint32_t promptTokens{0};              //!< prompt length, in tokens
+    uint32_t answerTokens{0};              //!< answer length asked for, in tokens
+    uint32_t tokensReceived{0};            //!< answer tokens that reached the terminal
+    Time issued;                           //!< when the terminal issued it
+    std::optional<Time> firstToken;        //!< when the first token arrived
+    std::optional<Time> lastToken;         //!< when the latest token arrived
+    std::optional<Time> ended;             //!< when it completed or failed
+    Outcome outcome{PENDING};              //!< how it ended
+    std::string failureReason;             //!< why it failed ("" unless FAILED)
+    uint64_t uplinkBytes{0};               //!< bytes the terminal sent for it (frames)
+    uint64_t downlinkBytes{0};             //!< bytes the edge sent to the terminal for it (frames)
+    uint64_t backhaulBytes{0};             //!< bytes sent between edge and cloud for it, both ways
+    std::optional<uint32_t> item;          //!< workload item (trace workloads)
+    std::optional<uint32_t> context;       //!< context it names (trace workloads)
+    std::string servedBy;                  //!< tier that answers it ("cloud", "edge", "terminal")
+    std::string executedModel{"none"};     //!< executed model that answers it ("none": no model)
+    std::string declaredProfile{"none"};   //!< declared profile whose cost is simulated
+    std::optional<Time> queueing;          //!< waited in the compute engine before admission
+    std::optional<Time> compute;           //!< from admission to its last token in the engine
+    std::optional<RequestQuality> quality; //!< answer quality, when a model answered
 
     /// \return time to first token, if a token arrived
     std::optional<Time> GetTtft() const;

@@ -11,6 +11,7 @@
 
 #include <cstdio>
 #include <set>
+#include <tuple>
 
 namespace ns3
 {
@@ -46,6 +47,11 @@ void
 RequestStatsCollector::AddTerminal(Ptr<TerminalApp> app, uint32_t terminal, uint32_t edge)
 {
     m_edgeOfTerminal[terminal] = edge;
+    // Edges are added before their terminals (Install does so).
+    m_tierOfTerminal[terminal] = app->GetServer()             ? TIER_TERMINAL
+                                 : m_servingEdges.count(edge) ? TIER_EDGE
+                                                              : TIER_CLOUD;
+    AddServer(app->GetServer(), TIER_TERMINAL);
     Endpoint at{"terminal", terminal};
     app->TraceConnectWithoutContext("RequestSent",
                                     MakeCallback(&RequestStatsCollector::OnRequestSent, this));
@@ -67,6 +73,11 @@ RequestStatsCollector::AddEdge(Ptr<EdgeApp> app, uint32_t edge)
     Endpoint at{"edge", edge};
     app->TraceConnectWithoutContext("ProtocolError",
                                     MakeCallback(&RequestStatsCollector::OnProtocolError, this));
+    AddServer(app->GetServer(), TIER_EDGE);
+    if (app->GetServer())
+    {
+        m_servingEdges.insert(edge);
+    }
     ConnectMessages(app, "AccessRx", at, UPLINK, false, false);
     ConnectMessages(app, "AccessTx", at, DOWNLINK, true, true);
     ConnectMessages(app, "BackhaulTx", at, BACKHAUL, true, true);
@@ -79,6 +90,7 @@ RequestStatsCollector::AddCloud(Ptr<CloudApp> app)
     Endpoint at{"cloud", 0};
     app->TraceConnectWithoutContext("ProtocolError",
                                     MakeCallback(&RequestStatsCollector::OnProtocolError, this));
+    AddServer(app->GetServer(), TIER_CLOUD);
     ConnectMessages(app, "Rx", at, BACKHAUL, false, false);
     ConnectMessages(app, "Tx", at, BACKHAUL, true, true);
 }
@@ -198,15 +210,89 @@ RequestStatsCollector::OnMessage(Endpoint at,
 }
 
 void
-RequestStatsCollector::OnRequestSent(uint64_t id, uint32_t promptTokens, uint32_t answerTokens)
+RequestStatsCollector::AddServer(Ptr<RequestServer> server, ServingTier tier)
+{
+    Ptr<ModelServer> model = DynamicCast<ModelServer>(server);
+    if (!model)
+    {
+        return;
+    }
+    model->TraceConnectWithoutContext("Scored",
+                                      MakeCallback(&RequestStatsCollector::OnScored, this));
+    Ptr<ComputeEngine> engine = model->GetEngine();
+    m_modelOfTier[tier] = {model->GetModelName(), engine->GetModel().name};
+    engine->TraceConnectWithoutContext("JobStart",
+                                       MakeCallback(&RequestStatsCollector::OnJobStart, this));
+    engine->TraceConnectWithoutContext("JobEnd",
+                                       MakeCallback(&RequestStatsCollector::OnJobEnd, this));
+    m_engines.emplace_back(tier, engine);
+}
+
+void
+RequestStatsCollector::OnScored(uint64_t id, const RequestQuality& quality)
+{
+    if (RequestRecord* record = Find(id))
+    {
+        record->quality = quality;
+    }
+}
+
+void
+RequestStatsCollector::OnJobStart(uint64_t id, Time waited)
+{
+    if (RequestRecord* record = Find(id))
+    {
+        record->queueing = waited;
+    }
+}
+
+void
+RequestStatsCollector::OnJobEnd(uint64_t id, Time sinceSubmit)
+{
+    RequestRecord* record = Find(id);
+    if (record && record->queueing)
+    {
+        record->compute = sinceSubmit - *record->queueing;
+    }
+}
+
+double
+RequestStatsCollector::GetComputeSeconds(ServingTier tier) const
+{
+    double seconds = 0;
+    for (const auto& [engineTier, engine] : m_engines)
+    {
+        seconds += engineTier == tier ? engine->GetBusyTime().GetSeconds() : 0;
+    }
+    return seconds;
+}
+
+void
+RequestStatsCollector::OnRequestSent(uint64_t id, const RequestHeader& header)
 {
     RequestRecord record;
     record.id = id;
     record.terminal = static_cast<uint32_t>(id >> 32);
     auto edge = m_edgeOfTerminal.find(record.terminal);
     record.edge = edge == m_edgeOfTerminal.end() ? 0 : edge->second;
-    record.promptTokens = promptTokens;
-    record.answerTokens = answerTokens;
+    record.promptTokens = header.GetPromptTokens();
+    record.answerTokens = header.GetAnswerTokens();
+    if (header.HasItem())
+    {
+        record.item = header.GetItem();
+    }
+    if (header.HasContext())
+    {
+        record.context = header.GetContextId();
+    }
+    auto found = m_tierOfTerminal.find(record.terminal);
+    const ServingTier tier = found == m_tierOfTerminal.end() ? TIER_CLOUD : found->second;
+    record.servedBy = ServingTierName(tier);
+    auto model = m_modelOfTier.find(tier);
+    if (model != m_modelOfTier.end())
+    {
+        std::tie(record.executedModel, record.declaredProfile) = model->second;
+    }
     record.issued = Simulator::Now();
     m_index[id] = m_records.size();
     m_records.push_back(record);

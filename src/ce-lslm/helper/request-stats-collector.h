@@ -10,7 +10,10 @@
 #include "request-record.h"
 
 #include "ns3/cloud-app.h"
+#include "ns3/compute-engine.h"
 #include "ns3/edge-app.h"
+#include "ns3/inference-mode.h"
+#include "ns3/model-server.h"
 #include "ns3/net-device.h"
 #include "ns3/nstime.h"
 #include "ns3/terminal-app.h"
@@ -19,6 +22,7 @@
 #include <cstdint>
 #include <map>
 #include <ostream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -102,6 +106,12 @@ class RequestStatsCollector
     /// End of simulation: requests still running fail as "unfinished" at Now().
     void Finish();
 
+    /**
+     * \param tier a tier
+     * \return the simulated time its compute engines were busy (summed over its nodes), in s
+     */
+    double GetComputeSeconds(ServingTier tier) const;
+
     /// \return the records, in the order the requests were issued
     const std::vector<RequestRecord>& GetRecords() const;
     /**
@@ -158,7 +168,35 @@ class RequestStatsCollector
                    const MessageHeader& header,
                    uint32_t frameBytes);
     /// Terminal issued a request.
-    void OnRequestSent(uint64_t id, uint32_t promptTokens, uint32_t answerTokens);
+    void OnRequestSent(uint64_t id, const RequestHeader& header);
+
+    /**
+     * \brief Follow what a node's server does for each request (if it runs a model).
+     * \param server the server (may be null)
+     * \param tier the node's tier
+     */
+    void AddServer(Ptr<RequestServer> server, ServingTier tier);
+
+    /**
+     * \brief A model server answered a request.
+     * \param id request id
+     * \param quality the answer's quality
+     */
+    void OnScored(uint64_t id, const RequestQuality& quality);
+
+    /**
+     * \brief A compute engine admitted a request's job.
+     * \param id request id
+     * \param waited time since it was submitted
+     */
+    void OnJobStart(uint64_t id, Time waited);
+
+    /**
+     * \brief A compute engine finished a request's job.
+     * \param id request id
+     * \param sinceSubmit time since it was submitted
+     */
+    void OnJobEnd(uint64_t id, Time sinceSubmit);
     /// A token reached a terminal.
     void OnToken(uint64_t id, uint32_t index);
     /// A request completed.
@@ -170,12 +208,17 @@ class RequestStatsCollector
     /// \return the record of \p id, or nullptr if the request is unknown
     RequestRecord* Find(uint64_t id);
 
-    std::vector<RequestRecord> m_records;           //!< in issue order
-    std::map<uint64_t, std::size_t> m_index;        //!< request id -> position in m_records
-    std::map<uint32_t, uint32_t> m_edgeOfTerminal;  //!< terminal index -> edge index
-    std::array<LinkCounters, LINK_COUNT> m_links{}; //!< per link class
-    uint64_t m_protocolErrors{0};                   //!< malformed messages
-    std::ostream* m_messageTrace{nullptr};          //!< messages.csv, if enabled
+    std::vector<RequestRecord> m_records;             //!< in issue order
+    std::map<uint64_t, std::size_t> m_index;          //!< request id -> position in m_records
+    std::map<uint32_t, uint32_t> m_edgeOfTerminal;    //!< terminal index -> edge index
+    std::map<uint32_t, ServingTier> m_tierOfTerminal; //!< terminal index -> who answers it
+    std::map<ServingTier, std::pair<std::string, std::string>>
+        m_modelOfTier;                 //!< executed, declared
+    std::set<uint32_t> m_servingEdges; //!< edges that answer requests themselves
+    std::vector<std::pair<ServingTier, Ptr<ComputeEngine>>> m_engines; //!< engines by tier
+    std::array<LinkCounters, LINK_COUNT> m_links{};                    //!< per link class
+    uint64_t m_protocolErrors{0};                                      //!< malformed messages
+    std::ostream* m_messageTrace{nullptr};                             //!< messages.csv, if enabled
 };
 
 } // namespace ns3

@@ -136,21 +136,35 @@ void
 ResultsWriter::WriteRequestsCsv(std::ostream& out, const ScenarioResults& results)
 {
     const std::string mode = results.config.GetString("mode");
-    // network-only mode executes no model and declares no profile; later modes fill these.
-    const std::string executedModel = "none";
-    const std::string declaredProfile = "none";
     out << "request_id,terminal,edge,mode,executed_model,declared_profile,issued_s,"
            "prompt_tokens,answer_tokens,tokens_received,outcome,failure_reason,ttft_ms,"
-           "tpot_ms,e2e_ms,uplink_bytes,downlink_bytes,backhaul_bytes\n";
+           "tpot_ms,e2e_ms,uplink_bytes,downlink_bytes,backhaul_bytes,item,context,served_by,"
+           "queue_ms,compute_ms,scored_bytes,bpb,agreement\n";
+    auto optional = [](const std::optional<uint32_t>& value)
+    {
+        return value ? std::to_string(*value) : std::string();
+    };
     for (const auto& r : results.requests)
     {
-        out << r.id << ',' << r.terminal << ',' << r.edge << ',' << mode << ',' << executedModel
-            << ',' << declaredProfile << ',' << Fixed(r.issued.GetSeconds(), 9) << ','
+        out << r.id << ',' << r.terminal << ',' << r.edge << ',' << mode << ',' << r.executedModel
+            << ',' << r.declaredProfile << ',' << Fixed(r.issued.GetSeconds(), 9) << ','
             << r.promptTokens << ',' << r.answerTokens << ',' << r.tokensReceived << ','
             << RequestRecord::OutcomeName(r.outcome) << ',' << r.failureReason << ','
             << Milliseconds(r.GetTtft()) << ',' << Milliseconds(r.GetTpot()) << ','
             << Milliseconds(r.GetE2e()) << ',' << r.uplinkBytes << ',' << r.downlinkBytes << ','
-            << r.backhaulBytes << '\n';
+            << r.backhaulBytes << ',' << optional(r.item) << ',' << optional(r.context) << ','
+            << r.servedBy << ',' << Milliseconds(r.queueing) << ',' << Milliseconds(r.compute)
+            << ',';
+        if (r.quality && r.quality->bytes > 0 && r.quality->positions > 0)
+        {
+            out << r.quality->bytes << ',' << Fixed(r.quality->bits / r.quality->bytes, 6) << ','
+                << Fixed(static_cast<double>(r.quality->agreeing) / r.quality->positions, 6);
+        }
+        else
+        {
+            out << ",,";
+        }
+        out << '\n';
     }
 }
 
@@ -188,6 +202,65 @@ ResultsWriter::PrintSummaryTable(std::ostream& out, const ConfigJson& summary)
         << Cell(throughput.at("window_s"), 3) << " s)\n";
     out << "bytes       uplink " << Bytes(bytes.at("uplink")) << " | downlink "
         << Bytes(bytes.at("downlink")) << " | backhaul " << Bytes(bytes.at("backhaul")) << "\n";
+    const ConfigJson& quality = summary.at("quality");
+    const ConfigJson& compute = summary.at("compute");
+    out << "quality     bpb " << Cell(quality.at("bpb"), 4) << " | agreement "
+        << Cell(quality.at("agreement"), 4) << " (" << quality.at("requests") << " requests)\n";
+    out << "compute     cloud " << Cell(compute.at("cloud_s"), 3) << " s | edge "
+        << Cell(compute.at("edge_s"), 3) << " s | terminal " << Cell(compute.at("terminal_s"), 3)
+        << " s busy\n";
+}
+
+void
+ResultsWriter::PrintComparisonTable(std::ostream& out, const std::vector<ConfigJson>& summaries)
+{
+    // Each row: label, path into the summary, decimals.
+    struct Row
+    {
+        const char* label;
+        std::vector<const char*> path;
+        int decimals;
+    };
+
+    const std::vector<Row> rows{{"requests completed", {"requests", "completed"}, 0},
+                                {"requests failed", {"requests", "failed"}, 0},
+                                {"ttft mean (ms)", {"latency_ms", "ttft", "mean"}, 3},
+                                {"ttft p95 (ms)", {"latency_ms", "ttft", "p95"}, 3},
+                                {"tpot mean (ms)", {"latency_ms", "tpot", "mean"}, 3},
+                                {"e2e mean (ms)", {"latency_ms", "e2e", "mean"}, 3},
+                                {"e2e p95 (ms)", {"latency_ms", "e2e", "p95"}, 3},
+                                {"requests/s", {"throughput", "requests_per_s"}, 3},
+                                {"tokens/s", {"throughput", "tokens_per_s"}, 1},
+                                {"uplink bytes", {"bytes", "uplink"}, 0},
+                                {"downlink bytes", {"bytes", "downlink"}, 0},
+                                {"backhaul bytes", {"bytes", "backhaul"}, 0},
+                                {"quality bpb", {"quality", "bpb"}, 4},
+                                {"agreement with LLM", {"quality", "agreement"}, 4},
+                                {"cloud busy (s)", {"compute", "cloud_s"}, 3},
+                                {"edge busy (s)", {"compute", "edge_s"}, 3},
+                                {"terminal busy (s)", {"compute", "terminal_s"}, 3}};
+    constexpr int kLabel = 22;
+    constexpr int kColumn = 16;
+    out << std::left << std::setw(kLabel) << "" << std::right;
+    for (const auto& summary : summaries)
+    {
+        out << std::setw(kColumn) << summary.at("mode").get<std::string>();
+    }
+    out << "\n";
+    for (const Row& row : rows)
+    {
+        out << std::left << std::setw(kLabel) << row.label << std::right;
+        for (const auto& summary : summaries)
+        {
+            const ConfigJson* value = &summary;
+            for (const char* key : row.path)
+            {
+                value = &value->at(key);
+            }
+            out << std::setw(kColumn) << Cell(*value, row.decimals);
+        }
+        out << "\n";
+    }
 }
 
 } // namespace ns3

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <ostream>
 #include <string>
+#include <vector>
 
 namespace ns3
 {
@@ -78,6 +79,14 @@ class ResultsWriter
      * \param summary from BuildScenarioSummary()
      */
     static void PrintSummaryTable(std::ostream& out, const ConfigJson& summary);
+
+    /**
+     * \brief Print several runs side by side (one column per run, e.g. per mode): requests,
+     * latency, throughput, bytes per link, quality and compute.
+     * \param out where to print
+     * \param summaries the runs' summaries, as BuildScenarioSummary returns them
+     */
+    static void PrintComparisonTable(std::ostream& out, const std::vector<ConfigJson>& summaries);
 
     /**
      * \brief Close \p stream and throw if anything written to it was lost.

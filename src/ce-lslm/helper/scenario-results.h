@@ -29,6 +29,9 @@ struct ScenarioResults
     uint64_t issuedRequests{0}; //!< requests the terminals say they issued (checks the records)
     Time arrivalWindowEnd;      //!< end of the arrival window (simulation.duration_s)
     Time end;                   //!< simulated time when the run stopped
+    double edgeComputeS{0};     //!< busy time of the edge servers' compute engines, in s
+    double cloudComputeS{0};    //!< busy time of the cloud's compute engine, in s
+    double terminalComputeS{0}; //!< busy time of the terminals' compute engines, in s
 };
 
 } // namespace ns3

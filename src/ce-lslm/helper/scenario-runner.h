@@ -5,8 +5,6 @@
 #ifndef CE_LSLM_SCENARIO_RUNNER_H
 #define CE_LSLM_SCENARIO_RUNNER_H
 
-#include "edge-cloud-topology-helper.h"
-#include "inference-service-helper.h"
 #include "scenario-config.h"
 #include "scenario-results.h"
 
@@ -20,11 +18,11 @@ namespace ns3
  * \brief Turns a scenario configuration into an ns-3 simulation, runs it and collects the
  * results: what ce-lslm-sim does for one configuration.
  *
- * Sets the global ns-3 state the scenario needs (RngSeed, RngRun, TCP defaults), builds the
- * topology with EdgeCloudTopologyHelper (6G radio or point-to-point access), installs the
- * applications with their helpers, fixes every random stream, runs until the arrival window plus
- * the drain time has passed, and destroys the simulator, so a process can run several scenarios one
- * after the other.
+ * Sets RngSeed and RngRun from the configuration, builds the scenario with CeLslmHelper (which
+ * applies the TCP defaults, builds the topology, loads the models and workload and installs
+ * the applications of the mode), runs until the arrival window plus the drain time has
+ * passed, and destroys the simulator, so a process can run several scenarios one after the
+ * other.
  */
 class ScenarioRunner
 {
@@ -42,25 +40,6 @@ class ScenarioRunner
     ScenarioResults Run(std::ostream* messageTrace = nullptr, std::ostream* radioTrace = nullptr);
 
   private:
-    /// Apply RngSeed, RngRun and the TCP defaults from the configuration.
-    void ConfigureGlobals() const;
-    /**
-     * \param prefix "topology.access" or "topology.backhaul"
-     * \return that link's parameters
-     */
-    PointToPointLinkParameters LinkParameters(const std::string& prefix) const;
-    /**
-     * \brief Configure the 6G radio access from topology.radio, if it is enabled.
-     * \param topology the topology to configure
-     */
-    void ConfigureRadio(EdgeCloudTopologyHelper& topology) const;
-
-    /**
-     * \brief Set the service's workload and application attributes from the configuration.
-     * \param service the helper to configure
-     */
-    void ConfigureService(InferenceServiceHelper& service) const;
-
     ScenarioConfig m_config; //!< the scenario
 };
 

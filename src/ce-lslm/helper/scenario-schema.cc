@@ -6,10 +6,16 @@
 
 #include "six-g-preset.h"
 
+#include "ns3/device-profile.h"
 #include "ns3/frame-header.h"
+#include "ns3/inference-mode.h"
 #include "ns3/log.h"
 #include "ns3/message-header.h"
+#include "ns3/model-profile.h"
 #include "ns3/request-header.h"
+
+#include <string>
+#include <vector>
 
 namespace ns3
 {
@@ -65,6 +71,65 @@ TokenRangeSchema(const std::string& what, int64_t tokens)
                      });
 }
 
+/// One executed model and the profile whose cost is simulated.
+ConfigSchema
+ModelSchema(const std::string& what, const std::string& path, const std::string& profile)
+{
+    std::vector<std::string> profiles{"executed"};
+    for (const auto& name : ModelProfile::Names())
+    {
+        profiles.push_back(name);
+    }
+    return S::Object(
+        what,
+        {{"path",
+          S::String(path,
+                    "Executed model folder (config.json + model.safetensors); a relative path "
+                    "is looked up in the working directory, then in the ce-lslm source tree",
+                    true)},
+         {"profile",
+          S::Enum(profile,
+                  profiles,
+                  "Declared model profile whose compute and KV size are simulated (numbers in "
+                  "doc/compute.rst); executed: the executed model is its own profile")}});
+}
+
+ConfigSchema
+ModelsSchema()
+{
+    return S::Object("The executed models and the declared profiles whose cost is simulated",
+                     {{"cloud", ModelSchema("The cloud LLM", "models/cloud-llm", "llama-3-8b")},
+                      {"edge", ModelSchema("The edge SLM", "models/edge-slm", "llama-3.2-1b")}});
+}
+
+/// A node that may run a model: its accelerator and compute engine, plus \p extra keys.
+ConfigSchema
+ServerSchema(const std::string& what, const std::string& device, S::Members extra)
+{
+    S::Members members{
+        {"device",
+         S::Enum(device,
+                 DeviceProfile::Names(),
+                 "Accelerator profile (peak FLOP/s, memory bandwidth and capacity; sources in "
+                 "doc/compute.rst)")},
+        {"max_batch",
+         S::Integer(0,
+                    0,
+                    4096,
+                    "Most requests in one continuous-batching iteration; 0: the device's")},
+        {"prefill_chunk_tokens",
+         S::Integer(512, 1, 1000000, "Prompt tokens prefilled per iteration, in tokens")},
+        {"context_cache",
+         S::Boolean(true,
+                    "Keep a context's KV resident once prefilled, so later requests naming the "
+                    "same context prefill only their query")}};
+    for (auto& member : extra)
+    {
+        members.push_back(std::move(member));
+    }
+    return S::Object(what, std::move(members));
+}
+
 ConfigSchema
 SimulationSchema()
 {
@@ -83,7 +148,18 @@ SimulationSchema()
                     "in s; requests still unfinished then count as failed")},
          {"seed", S::Integer(1, 1, 2147483647, "ns-3 RngSeed (--seed overrides it)")},
          {"run",
-          S::Integer(1, 0, 2147483647, "ns-3 RngRun: the replica number (--run overrides it)")}});
+          S::Integer(1, 0, 2147483647, "ns-3 RngRun: the replica number (--run overrides it)")},
+         {"kernel_cache",
+          S::Boolean(true,
+                     "Compute identical executed-model work (same model, context, query and "
+                     "answer length) once per run and reuse it; results are identical either "
+                     "way, only the run's wall time changes")},
+         {"kernel_threads",
+          S::Integer(1,
+                     1,
+                     256,
+                     "Host threads of the executed models' kernel (wall time only; simulated "
+                     "time never depends on it)")}});
 }
 
 /// The radio section's own checks: distances in order, a usable TDD pattern.
@@ -196,12 +272,24 @@ WorkloadSchema()
 {
     return S::Object(
         "Requests issued by each terminal",
-        {{"arrival",
+        {{"source",
+          S::Enum("trace",
+                  {"trace", "synthetic"},
+                  "trace: requests are the items of workload.trace (real text: context, query, "
+                  "true continuation); synthetic: token counts drawn from prompt_tokens and "
+                  "answer_tokens, no text (network-only mode only)")},
+         {"trace",
+          S::String("traces/workloads/brown-test.jsonl",
+                    "Workload trace (JSONL, format in traces/README.md); a relative path is "
+                    "looked up in the working directory, then in the ce-lslm source tree",
+                    true)},
+         {"arrival",
           S::Enum("poisson",
-                  {"poisson", "periodic"},
-                  "Arrival process per terminal: poisson (exponential inter-arrival times) or "
+                  {"poisson", "periodic", "trace"},
+                  "Arrival process per terminal: poisson (exponential inter-arrival times), "
                   "periodic (constant inter-arrival time, each terminal at its own random "
-                  "phase)")},
+                  "phase), or trace (each item at its arrival_s, by its terminal; needs a "
+                  "timed trace)")},
          {"arrival_rate_per_s",
           S::Number(0.5, 0, 1e4, "Mean request rate of each terminal, in requests/s", true)},
          {"max_requests_per_terminal",
@@ -209,7 +297,20 @@ WorkloadSchema()
          {"prompt_tokens", TokenRangeSchema("Prompt length", 128)},
          {"answer_tokens", TokenRangeSchema("Answer length", 32)},
          {"bytes_per_token",
-          S::Integer(4, 1, 64, "Text bytes carried per prompt or answer token, in bytes")}});
+          S::Integer(4,
+                     1,
+                     64,
+                     "Text bytes per token of the declared models, in bytes: a text of B bytes "
+                     "counts ceil(B / bytes_per_token) tokens of compute and one token message "
+                     "carries that much answer text (the executed byte-level models still "
+                     "process every byte); synthetic workloads: payload bytes per token")},
+         {"deadline_s",
+          S::Number(0,
+                    0,
+                    kMaxSeconds,
+                    "Cancel a request not answered within this time (a CANCEL message goes to "
+                    "whoever answers it; the request fails with reason 'deadline'), in s; 0: "
+                    "no deadline")}});
 }
 
 ConfigSchema
@@ -259,8 +360,8 @@ OutputSchema()
                      "SINR, decoded); needs topology.radio.enabled")}});
 }
 
-/// Checks across sections: every message the workload produces must fit in a frame, and the
-/// radio trace needs the radio.
+/// Checks across sections: the workload suits the mode, every synthetic request fits in a frame,
+/// and the radio trace needs the radio.
 void
 CheckScenario(const ConfigJson& scenario, const std::string& /* path */)
 {
@@ -271,6 +372,22 @@ CheckScenario(const ConfigJson& scenario, const std::string& /* path */)
                           "needs the radio access (topology.radio.enabled is false)");
     }
     const ConfigJson& workload = scenario.at("workload");
+    const std::string source = workload.at("source").get<std::string>();
+    const std::string mode = scenario.at("mode").get<std::string>();
+    if (source == "synthetic" && mode != "network-only")
+    {
+        throw ConfigError("workload.source",
+                          "synthetic requests carry no text for a model to answer; mode '" + mode
+                              + "' needs source 'trace' (or use mode network-only)");
+    }
+    if (workload.at("arrival").get<std::string>() == "trace" && source != "trace")
+    {
+        throw ConfigError("workload.arrival", "'trace' needs workload.source 'trace'");
+    }
+    if (source == "trace")
+    {
+        return; // the trace's requests are checked against max_frame_bytes when it is loaded
+    }
     int64_t largestRequest = FrameHeader::SERIALIZED_SIZE + MessageHeader::SERIALIZED_SIZE
                              + RequestHeader::SERIALIZED_SIZE
                              + workload.at("prompt_tokens").at("max").get<int64_t>()
@@ -293,22 +410,38 @@ BuildScenarioSchema()
     return S::Object(
         "A ce-lslm scenario",
         {{"mode",
-          S::Enum("network-only",
-                  {"network-only"},
-                  "Inference mode. network-only: no model runs; the cloud streams one message "
-                  "per output token, to study the network alone")},
+          S::Enum("cloud-only",
+                  InferenceMode::Names(),
+                  "Inference mode. cloud-only: the cloud LLM answers (centralized baseline); "
+                  "edge-only: the edge SLM answers alone, with the context prefilled locally; "
+                  "network-only: no model runs, the cloud streams one message per token "
+                  "interval, to study the network alone")},
          {"simulation", SimulationSchema()},
          {"topology", TopologySchema()},
          {"workload", WorkloadSchema()},
+         {"models", ModelsSchema()},
          {"cloud",
-          S::Object("Cloud node",
-                    {{"token_interval_ms",
-                      S::Number(20,
-                                0,
-                                1e5,
-                                "network-only mode: time between streamed answer tokens, in ms "
-                                "(a stand-in for decode time; the first token leaves one "
-                                "interval after the request arrives)")}})},
+          ServerSchema("Cloud node",
+                       "a100",
+                       {{"token_interval_ms",
+                         S::Number(20,
+                                   0,
+                                   1e5,
+                                   "network-only mode: time between streamed answer tokens, in "
+                                   "ms (a stand-in for decode time; the first token leaves one "
+                                   "interval after the request arrives)")}})},
+         {"edge",
+          ServerSchema("Edge server at each base station",
+                       "l4",
+                       {{"slm_placement",
+                         S::Enum("edge-server",
+                                 {"edge-server", "terminal"},
+                                 "edge-only mode: where the SLM runs: on the edge server, or "
+                                 "on each terminal (requests then never touch the network)")}})},
+         {"terminal",
+          ServerSchema("Terminal device (runs the SLM when edge.slm_placement is terminal)",
+                       "phone-npu",
+                       {})},
          {"transport", TransportSchema()},
          {"output", OutputSchema()}},
         CheckScenario);

@@ -145,6 +145,37 @@ LinksJson(const ScenarioResults& results)
     return json;
 }
 
+/// Quality over the completed requests a model answered: bits per byte of their true
+/// continuations (total bits / total bytes) and next-token agreement with the cloud LLM
+/// (agreeing positions / positions); null when no model answered.
+ConfigJson
+QualityJson(const std::vector<RequestRecord>& requests)
+{
+    double bits = 0;
+    uint64_t bytes = 0;
+    uint64_t agreeing = 0;
+    uint64_t positions = 0;
+    std::size_t scored = 0;
+    for (const auto& request : requests)
+    {
+        if (request.outcome == RequestRecord::COMPLETED && request.quality)
+        {
+            bits += request.quality->bits;
+            bytes += request.quality->bytes;
+            agreeing += request.quality->agreeing;
+            positions += request.quality->positions;
+            ++scored;
+        }
+    }
+    ConfigJson json = ConfigJson::object();
+    json["bpb"] = bytes > 0 ? ConfigJson(bits / bytes) : ConfigJson();
+    json["agreement"] =
+        positions > 0 ? ConfigJson(static_cast<double>(agreeing) / positions) : ConfigJson();
+    json["requests"] = scored;
+    json["bytes"] = bytes;
+    return json;
+}
+
 } // namespace
 
 ConfigJson
@@ -162,9 +193,10 @@ BuildScenarioSummary(const ScenarioResults& results)
                         {"downlink", links[RequestStatsCollector::DOWNLINK].appBytesSent},
                         {"backhaul", links[RequestStatsCollector::BACKHAUL].appBytesSent}};
     summary["links"] = LinksJson(results);
-    // Filled by the modes that run models; null in network-only mode.
-    summary["quality"] = {{"bpb", nullptr}, {"agreement", nullptr}};
-    summary["compute"] = {{"edge_s", nullptr}, {"cloud_s", nullptr}};
+    summary["quality"] = QualityJson(results.requests);
+    summary["compute"] = {{"edge_s", results.edgeComputeS},
+                          {"cloud_s", results.cloudComputeS},
+                          {"terminal_s", results.terminalComputeS}};
     summary["protocol_errors"] = results.protocolErrors;
     summary["simulation"] = {{"arrival_window_s", results.arrivalWindowEnd.GetSeconds()},
                              {"end_s", results.end.GetSeconds()}};

@@ -89,4 +89,110 @@ CeApplication::ReportProtocolError(const std::string& what)
     m_protocolErrorTrace(what);
 }
 
+void
+CeApplication::SetServer(Ptr<RequestServer> server)
+{
+    m_server = server;
+    if (m_server)
+    {
+        m_server->SetTokenCallback(MakeCallback(&CeApplication::SendServedToken, this));
+        m_server->SetFailureCallback(MakeCallback(&CeApplication::SendServedFailure, this));
+    }
+}
+
+Ptr<RequestServer>
+CeApplication::GetServer() const
+{
+    return m_server;
+}
+
+void
+CeApplication::DoDispose()
+{
+    m_served.clear();
+    if (m_server)
+    {
+        m_server->Dispose();
+        m_server = nullptr;
+    }
+    Application::DoDispose();
+}
+
+void
+CeApplication::ServeRequest(Ptr<FramedConnection> from, const ProtocolMessage& decoded)
+{
+    const uint64_t id = decoded.header.GetRequestId();
+    if (m_served.count(id) != 0)
+    {
+        ReportProtocolError("request " + std::to_string(id) + " is already being answered");
+        from->Send(MakeErrorMessage(id, ErrorHeader::DUPLICATE_REQUEST));
+        return;
+    }
+    if (decoded.request.GetAnswerTokens() == 0)
+    {
+        ReportProtocolError("request " + std::to_string(id) + " asks for zero answer tokens");
+        from->Send(MakeErrorMessage(id, ErrorHeader::MALFORMED_REQUEST));
+        return;
+    }
+    m_served[id] = from;
+    m_server->Serve(ServedRequest{id, decoded.request, decoded.payload});
+}
+
+bool
+CeApplication::IsServed(uint64_t id) const
+{
+    return m_served.count(id) != 0;
+}
+
+void
+CeApplication::CancelServed(uint64_t id)
+{
+    if (m_served.erase(id) > 0)
+    {
+        m_server->Cancel(id);
+    }
+}
+
+void
+CeApplication::CancelServedOn(Ptr<FramedConnection> connection)
+{
+    for (const auto& [id, requester] : EraseWhere(m_served,
+                                                  [&connection](const auto& requester)
+                                                  {
+                                                      return requester == connection;
+                                                  }))
+    {
+        m_server->Cancel(id);
+    }
+}
+
+void
+CeApplication::SendServedToken(uint64_t id, uint32_t index, bool last, std::string text)
+{
+    auto found = m_served.find(id);
+    if (found == m_served.end())
+    {
+        return;
+    }
+    Ptr<FramedConnection> requester = found->second;
+    if (last)
+    {
+        m_served.erase(found);
+    }
+    requester->Send(MakeTokenMessage(id, index, last, text));
+}
+
+void
+CeApplication::SendServedFailure(uint64_t id, ErrorHeader::Code code)
+{
+    auto found = m_served.find(id);
+    if (found == m_served.end())
+    {
+        return;
+    }
+    Ptr<FramedConnection> requester = found->second;
+    m_served.erase(found);
+    requester->Send(MakeErrorMessage(id, code));
+}
+
 } // namespace ns3

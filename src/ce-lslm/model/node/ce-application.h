@@ -6,6 +6,7 @@
 #define CE_LSLM_CE_APPLICATION_H
 
 #include "message-tracing.h"
+#include "request-server.h"
 
 #include "ns3/application.h"
 #include "ns3/framed-connection.h"
@@ -22,8 +23,9 @@ namespace ns3
 /**
  * \ingroup ce-lslm
  * \brief Base of the terminal, edge and cloud applications: decoding received messages,
- * tracing the messages they exchange, and reporting malformed input through the
- * "ProtocolError" trace source instead of crashing or acting on garbage.
+ * tracing the messages they exchange, reporting malformed input through the "ProtocolError"
+ * trace source instead of crashing or acting on garbage, and answering requests with the
+ * node's RequestServer when the inference mode gave it one.
  */
 class CeApplication : public Application
 {
@@ -36,6 +38,16 @@ class CeApplication : public Application
 
     /// \return the number of malformed or unexpected messages received so far
     uint64_t GetProtocolErrors() const;
+
+    /**
+     * \brief Answer the requests that reach this node with \p server instead of passing them
+     * on (set before the application starts).
+     * \param server the server, or null to pass requests on
+     */
+    virtual void SetServer(Ptr<RequestServer> server);
+
+    /// \return the node's server, or null when it passes requests on
+    Ptr<RequestServer> GetServer() const;
 
   protected:
     /**
@@ -101,9 +113,55 @@ class CeApplication : public Application
         return erased;
     }
 
+    void DoDispose() override;
+
+    /**
+     * \brief Answer a REQUEST that came on \p from with the node's server; its tokens (or an
+     * ERROR) go back on \p from. Duplicates and zero-token requests are refused.
+     * \param from the requester's connection
+     * \param decoded the request
+     */
+    void ServeRequest(Ptr<FramedConnection> from, const ProtocolMessage& decoded);
+
+    /**
+     * \param id a request id
+     * \return whether this node's server is answering it
+     */
+    bool IsServed(uint64_t id) const;
+
+    /**
+     * \brief Stop answering a request (a CANCEL arrived); unknown ids are ignored.
+     * \param id the request
+     */
+    void CancelServed(uint64_t id);
+
+    /**
+     * \brief Stop answering every request that came on \p connection (it closed).
+     * \param connection the requester's connection
+     */
+    void CancelServedOn(Ptr<FramedConnection> connection);
+
   private:
-    ProtocolErrorTrace m_protocolErrorTrace; //!< malformed or unexpected message
-    uint64_t m_protocolErrors{0};            //!< count of the above
+    /**
+     * \brief Send a token the server produced back to the requester.
+     * \param id request id
+     * \param index token index
+     * \param last whether it ends the answer
+     * \param text the token's text
+     */
+    void SendServedToken(uint64_t id, uint32_t index, bool last, std::string text);
+
+    /**
+     * \brief Tell the requester that the server could not answer.
+     * \param id request id
+     * \param code why
+     */
+    void SendServedFailure(uint64_t id, ErrorHeader::Code code);
+
+    Ptr<RequestServer> m_server;                        //!< answers requests (or null)
+    std::map<uint64_t, Ptr<FramedConnection>> m_served; //!< request -> requester
+    ProtocolErrorTrace m_protocolErrorTrace;            //!< malformed or unexpected message
+    uint64_t m_protocolErrors{0};                       //!< count of the above
 };
 
 } // namespace ns3

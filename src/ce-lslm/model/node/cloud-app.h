@@ -7,10 +7,8 @@
 
 #include "ce-application.h"
 
-#include "ns3/event-id.h"
 #include "ns3/framed-connection.h"
 #include "ns3/framed-listener.h"
-#include "ns3/nstime.h"
 
 #include <map>
 #include <string>
@@ -20,12 +18,9 @@ namespace ns3
 
 /**
  * \ingroup ce-lslm
- * \brief The cloud node: answers the requests its edges forward.
- *
- * In network-only mode no model runs: for a request asking for N answer tokens the cloud
- * streams N TOKEN messages, token k (1-based) leaving k x TokenInterval after the request
- * arrived, each carrying TokenBytes bytes of text. This isolates what the network adds to
- * time to first token and time per output token.
+ * \brief The cloud node: accepts the edges' connections and answers the requests they pass
+ * on with its RequestServer (the cloud LLM, or the network-only pacing, which it uses when
+ * given no server), streaming the tokens back on the connection each request came on.
  */
 class CloudApp : public CeApplication
 {
@@ -39,7 +34,7 @@ class CloudApp : public CeApplication
     CloudApp();
     ~CloudApp() override;
 
-    /// \return the number of answers being streamed
+    /// \return the number of requests being answered
     uint32_t GetActiveStreams() const;
 
   protected:
@@ -54,41 +49,26 @@ class CloudApp : public CeApplication
      * \param connection the connection
      */
     void HandleEdgeAccepted(Ptr<FramedConnection> connection);
+
     /**
-     * \brief Handle a request forwarded by an edge.
+     * \brief Handle a request or a cancel passed on by an edge.
      * \param connection the edge's connection
      * \param message the message
      */
     void HandleMessage(Ptr<FramedConnection> connection, Ptr<Packet> message);
+
     /**
-     * \brief Stop streaming the answers of an edge whose connection ended.
+     * \brief Stop answering the requests of an edge whose connection ended.
      * \param connection the edge's connection
      * \param reason why it ended
      */
     void HandleClosed(Ptr<FramedConnection> connection, FramedConnection::CloseReason reason);
-    /**
-     * \brief Send the next token of an answer and schedule the one after.
-     * \param requestId the request
-     */
-    void SendNextToken(uint64_t requestId);
-
-    /// An answer being streamed.
-    struct Stream
-    {
-        Ptr<FramedConnection> connection; //!< edge to send to
-        uint32_t nextIndex;               //!< next token to send
-        uint32_t answerTokens;            //!< tokens to send in all
-        EventId event;                    //!< next SendNextToken
-    };
 
     // Attributes
-    uint16_t m_port;       //!< TCP port edges connect to
-    Time m_tokenInterval;  //!< time between tokens
-    uint32_t m_tokenBytes; //!< text bytes per token
+    uint16_t m_port; //!< TCP port edges connect to
 
     // State
-    Ptr<FramedListener> m_listener;       //!< edge-facing server
-    std::map<uint64_t, Stream> m_streams; //!< answers in progress
+    Ptr<FramedListener> m_listener; //!< edge-facing server
 
     // Trace sources
     MessageTrace m_rxTrace; //!< message received

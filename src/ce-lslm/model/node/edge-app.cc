@@ -67,7 +67,8 @@ EdgeApp::~EdgeApp()
 uint32_t
 EdgeApp::GetActiveRequests() const
 {
-    return m_routes.size();
+    return static_cast<uint32_t>(m_routes.size())
+           + (GetServer() ? GetServer()->GetActiveRequests() : 0);
 }
 
 void
@@ -85,7 +86,7 @@ EdgeApp::DoDispose()
         m_backhaul = nullptr;
     }
     m_routes.clear();
-    Application::DoDispose();
+    CeApplication::DoDispose();
 }
 
 void
@@ -95,7 +96,10 @@ EdgeApp::StartApplication()
     m_listener = CreateObject<FramedListener>();
     m_listener->SetAcceptCallback(MakeCallback(&EdgeApp::HandleTerminalAccepted, this));
     m_listener->Listen(GetNode(), m_port);
-
+    if (GetServer())
+    {
+        return; // this edge answers every request itself: no backhaul needed
+    }
     m_backhaul = CreateObject<FramedConnection>();
     m_backhaul->SetMessageCallback(MakeCallback(&EdgeApp::HandleCloudMessage, this));
     m_backhaul->SetClosedCallback(MakeCallback(&EdgeApp::HandleCloudClosed, this));
@@ -134,26 +138,55 @@ EdgeApp::HandleTerminalMessage(Ptr<FramedConnection> connection, Ptr<Packet> mes
     {
         return;
     }
-    uint64_t id = decoded.header.GetRequestId();
-    if (decoded.header.GetType() != MessageHeader::REQUEST)
+    const uint64_t id = decoded.header.GetRequestId();
+    switch (decoded.header.GetType())
     {
-        ReportProtocolError(MessageHeader::TypeName(decoded.header.GetType())
-                            + " message from a terminal for request " + std::to_string(id));
-        return;
+        case MessageHeader::REQUEST:
+            if (m_routes.count(id) != 0 || m_orphaned.count(id) != 0)
+            {
+                ReportProtocolError("request " + std::to_string(id) + " is already in flight");
+                Refuse(connection, id, ErrorHeader::DUPLICATE_REQUEST);
+            }
+            else if (GetServer())
+            {
+                ServeRequest(connection, decoded);
+            }
+            else if (!m_backhaul)
+            {
+                Refuse(connection, id, ErrorHeader::UPSTREAM_UNAVAILABLE);
+            }
+            else
+            {
+                m_routes[id] = connection;
+                m_backhaul->Send(message);
+            }
+            break;
+        case MessageHeader::CANCEL:
+            if (IsServed(id))
+            {
+                CancelServed(id);
+            }
+            else if (m_routes.erase(id) > 0)
+            {
+                CancelUpstream(id);
+            }
+            break; // a cancel that crossed the answer's end is not an error
+        default:
+            ReportProtocolError(MessageHeader::TypeName(decoded.header.GetType())
+                                + " message from a terminal for request " + std::to_string(id));
+            break;
     }
-    if (m_routes.count(id) != 0 || m_orphaned.count(id) != 0)
+}
+
+void
+EdgeApp::CancelUpstream(uint64_t requestId)
+{
+    // Tokens already on their way are dropped quietly when they arrive.
+    m_orphaned.insert(requestId);
+    if (m_backhaul)
     {
-        ReportProtocolError("request " + std::to_string(id) + " is already in flight");
-        Refuse(connection, id, ErrorHeader::DUPLICATE_REQUEST);
-        return;
+        m_backhaul->Send(MakeCancelMessage(requestId));
     }
-    if (!m_backhaul)
-    {
-        Refuse(connection, id, ErrorHeader::UPSTREAM_UNAVAILABLE);
-        return;
-    }
-    m_routes[id] = connection;
-    m_backhaul->Send(message);
 }
 
 void
@@ -168,14 +201,14 @@ EdgeApp::HandleTerminalClosed(Ptr<FramedConnection> connection,
 {
     NS_LOG_FUNCTION(this << connection << FramedConnection::CloseReasonName(reason));
     ReportFramingError(connection, reason, "a terminal");
-    // The cloud keeps streaming until it learns otherwise; drop those tokens quietly.
+    CancelServedOn(connection);
     for (const auto& [id, terminal] : EraseWhere(m_routes,
                                                  [&connection](const auto& route)
                                                  {
                                                      return route == connection;
                                                  }))
     {
-        m_orphaned.insert(id);
+        CancelUpstream(id);
     }
 }
 
@@ -189,9 +222,9 @@ EdgeApp::HandleCloudMessage(Ptr<FramedConnection> /* connection */, Ptr<Packet> 
     }
     uint64_t id = decoded.header.GetRequestId();
     MessageHeader::Type type = decoded.header.GetType();
-    if (type == MessageHeader::REQUEST)
+    if (type != MessageHeader::TOKEN && type != MessageHeader::ERROR)
     {
-        ReportProtocolError("request message from the cloud");
+        ReportProtocolError(MessageHeader::TypeName(type) + " message from the cloud");
         return;
     }
     bool ends = type == MessageHeader::ERROR || decoded.token.IsLast();

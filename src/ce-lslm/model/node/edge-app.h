@@ -22,11 +22,13 @@ namespace ns3
  * \ingroup ce-lslm
  * \brief An edge node between its terminals and the cloud.
  *
- * In network-only mode the edge relays: it forwards each terminal's request to the cloud over
- * one shared backhaul connection and forwards the streamed tokens back to the terminal that
- * asked. If the cloud cannot be reached (the backhaul connection failed or ended; the edge
- * does not reconnect), requests are answered with an ERROR message ("upstream-unavailable")
- * instead of being left to hang. A request whose id is already in flight is refused with
+ * When the inference mode gave the edge a RequestServer (e.g. the edge SLM), the edge answers
+ * its terminals' requests itself. Otherwise it relays: it forwards each terminal's request to
+ * the cloud over one shared backhaul connection and forwards the streamed tokens back to the
+ * terminal that asked; a CANCEL from the terminal (or its connection closing) is passed on.
+ * If the cloud cannot be reached (the backhaul connection failed or ended; the edge does not
+ * reconnect), requests are answered with an ERROR message ("upstream-unavailable") instead of
+ * being left to hang. A request whose id is already in flight is refused with
  * "duplicate-request".
  */
 class EdgeApp : public CeApplication
@@ -57,13 +59,13 @@ class EdgeApp : public CeApplication
      */
     void HandleTerminalAccepted(Ptr<FramedConnection> connection);
     /**
-     * \brief Handle a message from a terminal (a request).
+     * \brief Handle a message from a terminal (a request or a cancel).
      * \param connection the terminal's connection
      * \param message the message
      */
     void HandleTerminalMessage(Ptr<FramedConnection> connection, Ptr<Packet> message);
     /**
-     * \brief Forget the requests of a terminal whose connection ended.
+     * \brief Cancel the requests of a terminal whose connection ended.
      * \param connection the terminal's connection
      * \param reason why it ended
      */
@@ -88,6 +90,13 @@ class EdgeApp : public CeApplication
      * \param code why it failed
      */
     void Refuse(Ptr<FramedConnection> terminal, uint64_t requestId, ErrorHeader::Code code);
+
+    /**
+     * \brief Tell the cloud to stop answering a request passed on to it, and drop its tokens
+     * still in flight.
+     * \param requestId the request
+     */
+    void CancelUpstream(uint64_t requestId);
 
     // Attributes
     uint16_t m_port; //!< TCP port terminals connect to

@@ -71,6 +71,13 @@ TerminalApp::GetTypeId()
                           UintegerValue(0),
                           MakeUintegerAccessor(&TerminalApp::m_maxRequests),
                           MakeUintegerChecker<uint64_t>())
+            .AddAttribute("Deadline",
+                          "Time after which an unanswered request is cancelled (a CANCEL goes "
+                          "to whoever answers it) and fails with reason 'deadline', in s; 0: "
+                          "no deadline.",
+                          TimeValue(Time(0)),
+                          MakeTimeAccessor(&TerminalApp::m_deadline),
+                          MakeTimeChecker(Time(0)))
             .AddTraceSource("RequestSent",
                             "A request was issued.",
                             MakeTraceSourceAccessor(&TerminalApp::m_requestSentTrace),
@@ -145,6 +152,25 @@ TerminalApp::MakeRequestId(uint32_t terminalId, uint32_t sequence)
 }
 
 void
+TerminalApp::SetWorkload(Ptr<WorkloadFeed> feed, bool timed)
+{
+    m_feed = feed;
+    m_timed = timed && feed;
+    m_timedItems = m_timed ? feed->TimedItems(m_terminalId) : std::vector<uint32_t>();
+}
+
+void
+TerminalApp::SetServer(Ptr<RequestServer> server)
+{
+    CeApplication::SetServer(server);
+    if (server)
+    {
+        server->SetTokenCallback(MakeCallback(&TerminalApp::HandleLocalToken, this));
+        server->SetFailureCallback(MakeCallback(&TerminalApp::HandleLocalFailure, this));
+    }
+}
+
+void
 TerminalApp::DoDispose()
 {
     NS_LOG_FUNCTION(this);
@@ -154,8 +180,13 @@ TerminalApp::DoDispose()
         m_connection->Dispose();
         m_connection = nullptr;
     }
+    for (auto& [id, request] : m_outstanding)
+    {
+        request.deadline.Cancel();
+    }
     m_outstanding.clear();
-    Application::DoDispose();
+    m_feed = nullptr;
+    CeApplication::DoDispose();
 }
 
 void
@@ -163,13 +194,22 @@ TerminalApp::StartApplication()
 {
     NS_LOG_FUNCTION(this);
     m_stopping = false;
-    m_connection = CreateObject<FramedConnection>();
-    m_connection->SetMessageCallback(MakeCallback(&TerminalApp::HandleMessage, this));
-    m_connection->SetClosedCallback(MakeCallback(&TerminalApp::HandleClosed, this));
-    TraceSentMessages(m_connection, m_txTrace);
-    m_connection->Connect(Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId()), m_remote);
-    Time first = Seconds(m_firstArrival ? m_firstArrival->GetValue() : m_interArrival->GetValue());
-    m_nextArrival = Simulator::Schedule(first, &TerminalApp::IssueRequest, this);
+    if (!GetServer())
+    {
+        m_connection = CreateObject<FramedConnection>();
+        m_connection->SetMessageCallback(MakeCallback(&TerminalApp::HandleMessage, this));
+        m_connection->SetClosedCallback(MakeCallback(&TerminalApp::HandleClosed, this));
+        TraceSentMessages(m_connection, m_txTrace);
+        m_connection->Connect(Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId()),
+                              m_remote);
+    }
+    if (m_timed)
+    {
+        ScheduleNextArrival();
+        return;
+    }
+    ScheduleArrival(
+        Seconds(m_firstArrival ? m_firstArrival->GetValue() : m_interArrival->GetValue()));
 }
 
 void
@@ -184,32 +224,69 @@ TerminalApp::StopApplication()
     }
 }
 
-void
-TerminalApp::ScheduleNextArrival()
+bool
+TerminalApp::ScheduleArrival(Time sinceNow)
 {
     if (m_maxRequests > 0 && m_issued >= m_maxRequests)
     {
-        return;
+        return false;
     }
     if (m_issued > std::numeric_limits<uint32_t>::max())
     {
         NS_LOG_WARN("terminal " << m_terminalId << ": request ids exhausted; no more requests");
+        return false;
+    }
+    m_nextArrival = Simulator::Schedule(sinceNow, &TerminalApp::IssueRequest, this);
+    return true;
+}
+
+void
+TerminalApp::ScheduleNextArrival()
+{
+    if (!m_timed)
+    {
+        ScheduleArrival(Seconds(m_interArrival->GetValue()));
         return;
     }
-    m_nextArrival =
-        Simulator::Schedule(Seconds(m_interArrival->GetValue()), &TerminalApp::IssueRequest, this);
+    if (m_issued < m_timedItems.size())
+    {
+        const double at = m_feed->GetTrace()->GetItem(m_timedItems[m_issued]).arrivalS.value_or(0);
+        ScheduleArrival(Max(Seconds(at) - Simulator::Now(), Time(0)));
+    }
 }
 
 void
 TerminalApp::IssueRequest()
 {
     NS_LOG_FUNCTION(this);
-    uint64_t id = MakeRequestId(m_terminalId, static_cast<uint32_t>(m_issued++));
-    uint32_t promptTokens = std::max<uint32_t>(1, m_promptTokens->GetInteger());
-    uint32_t answerTokens = std::max<uint32_t>(1, m_answerTokens->GetInteger());
-    m_outstanding[id] = {answerTokens, 0};
-    m_requestSentTrace(id, promptTokens, answerTokens);
-    if (!m_connection)
+    const uint64_t id = MakeRequestId(m_terminalId, static_cast<uint32_t>(m_issued));
+    RequestHeader header;
+    std::string payload;
+    if (m_feed)
+    {
+        const uint32_t item = m_timed ? m_timedItems[m_issued] : m_feed->Next();
+        header = m_feed->MakeHeader(item);
+        payload = m_feed->GetTrace()->GetItem(item).query;
+    }
+    else
+    {
+        header = RequestHeader(std::max<uint32_t>(1, m_promptTokens->GetInteger()),
+                               std::max<uint32_t>(1, m_answerTokens->GetInteger()));
+        payload.assign(static_cast<std::size_t>(header.GetPromptTokens()) * m_bytesPerToken, '\0');
+    }
+    ++m_issued;
+    Outstanding& request = m_outstanding[id];
+    request = {header.GetAnswerTokens(), 0, EventId()};
+    if (!m_deadline.IsZero())
+    {
+        request.deadline = Simulator::Schedule(m_deadline, &TerminalApp::HandleDeadline, this, id);
+    }
+    m_requestSentTrace(id, header);
+    if (GetServer())
+    {
+        GetServer()->Serve(ServedRequest{id, header, payload});
+    }
+    else if (!m_connection)
     {
         // The connection to the edge is gone (terminals do not reconnect): the request
         // cannot even be sent.
@@ -217,8 +294,7 @@ TerminalApp::IssueRequest()
     }
     else
     {
-        m_connection->Send(
-            MakeRequestMessage(id, promptTokens, answerTokens, promptTokens * m_bytesPerToken));
+        m_connection->Send(MakeRequestMessage(id, header, payload));
     }
     ScheduleNextArrival();
 }
@@ -231,46 +307,82 @@ TerminalApp::HandleMessage(Ptr<FramedConnection> /* connection */, Ptr<Packet> m
     {
         return;
     }
-    uint64_t id = decoded.header.GetRequestId();
-    if (m_outstanding.find(id) == m_outstanding.end())
+    const uint64_t id = decoded.header.GetRequestId();
+    const MessageHeader::Type type = decoded.header.GetType();
+    if (type != MessageHeader::TOKEN && type != MessageHeader::ERROR)
     {
-        ReportProtocolError(MessageHeader::TypeName(decoded.header.GetType())
-                            + " message for unknown request " + std::to_string(id));
+        ReportProtocolError(MessageHeader::TypeName(type) + " message sent to a terminal");
         return;
     }
-    switch (decoded.header.GetType())
+    if (m_outstanding.find(id) == m_outstanding.end())
     {
-        case MessageHeader::TOKEN:
-            HandleToken(decoded);
-            break;
-        case MessageHeader::ERROR:
-            EndRequest(id, ErrorHeader::CodeName(decoded.error.GetCode()));
-            break;
-        case MessageHeader::REQUEST:
-        case MessageHeader::CANCEL:
-            ReportProtocolError(MessageHeader::TypeName(decoded.header.GetType())
-                                + " message sent to a terminal");
-            break;
+        if (!m_cancelled.count(id))
+        {
+            ReportProtocolError(MessageHeader::TypeName(type) + " message for unknown request "
+                                + std::to_string(id));
+        }
+        return;
+    }
+    if (type == MessageHeader::TOKEN)
+    {
+        AcceptToken(id, decoded.token.GetIndex(), decoded.token.IsLast());
+    }
+    else
+    {
+        EndRequest(id, ErrorHeader::CodeName(decoded.error.GetCode()));
     }
 }
 
 void
-TerminalApp::HandleToken(const ProtocolMessage& decoded)
+TerminalApp::AcceptToken(uint64_t requestId, uint32_t index, bool last)
 {
-    uint64_t id = decoded.header.GetRequestId();
-    Outstanding& request = m_outstanding.at(id);
-    if (decoded.token.GetIndex() != request.tokensReceived)
+    Outstanding& request = m_outstanding.at(requestId);
+    if (index != request.tokensReceived)
     {
-        ReportProtocolError("request " + std::to_string(id) + ": token "
-                            + std::to_string(decoded.token.GetIndex()) + " arrived, expected "
+        ReportProtocolError("request " + std::to_string(requestId) + ": token "
+                            + std::to_string(index) + " arrived, expected "
                             + std::to_string(request.tokensReceived));
     }
     ++request.tokensReceived;
-    m_tokenTrace(id, decoded.token.GetIndex());
-    if (decoded.token.IsLast())
+    m_tokenTrace(requestId, index);
+    if (last)
     {
-        EndRequest(id, "");
+        EndRequest(requestId, "");
     }
+}
+
+void
+TerminalApp::HandleLocalToken(uint64_t requestId, uint32_t index, bool last, std::string /* text */)
+{
+    if (m_outstanding.count(requestId))
+    {
+        AcceptToken(requestId, index, last);
+    }
+}
+
+void
+TerminalApp::HandleLocalFailure(uint64_t requestId, ErrorHeader::Code code)
+{
+    if (m_outstanding.count(requestId))
+    {
+        EndRequest(requestId, ErrorHeader::CodeName(code));
+    }
+}
+
+void
+TerminalApp::HandleDeadline(uint64_t requestId)
+{
+    NS_LOG_FUNCTION(this << requestId);
+    if (GetServer())
+    {
+        GetServer()->Cancel(requestId);
+    }
+    else if (m_connection)
+    {
+        m_connection->Send(MakeCancelMessage(requestId));
+        m_cancelled.insert(requestId); // its tokens in flight are dropped quietly
+    }
+    EndRequest(requestId, "deadline");
 }
 
 void
@@ -289,7 +401,12 @@ TerminalApp::HandleClosed(Ptr<FramedConnection> connection, FramedConnection::Cl
 void
 TerminalApp::EndRequest(uint64_t requestId, const std::string& failureReason)
 {
-    m_outstanding.erase(requestId);
+    auto found = m_outstanding.find(requestId);
+    if (found != m_outstanding.end())
+    {
+        found->second.deadline.Cancel();
+        m_outstanding.erase(found);
+    }
     if (failureReason.empty())
     {
         m_requestCompletedTrace(requestId);

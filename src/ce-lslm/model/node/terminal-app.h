@@ -6,16 +6,20 @@
 #define CE_LSLM_TERMINAL_APP_H
 
 #include "ce-application.h"
+#include "workload-feed.h"
 
 #include "ns3/address.h"
 #include "ns3/event-id.h"
 #include "ns3/framed-connection.h"
+#include "ns3/nstime.h"
 #include "ns3/protocol-message.h"
 #include "ns3/random-variable-stream.h"
 #include "ns3/traced-callback.h"
 
 #include <map>
+#include <set>
 #include <string>
+#include <vector>
 
 namespace ns3
 {
@@ -65,6 +69,22 @@ class TerminalApp : public CeApplication
     uint64_t GetIssuedRequests() const;
 
     /**
+     * \brief Issue the requests of a workload trace instead of synthetic ones (set before the
+     * application starts). The PromptTokens and AnswerTokens attributes are then unused.
+     * \param feed hands out the items
+     * \param timed true: issue this terminal's items at their arrival_s (trace-timed);
+     *        false: take the feed's next item at each InterArrivalTime arrival
+     */
+    void SetWorkload(Ptr<WorkloadFeed> feed, bool timed);
+
+    /**
+     * \brief Answer requests on the terminal itself (e.g. an on-device SLM): they never
+     * touch the network, and the terminal does not connect to the edge.
+     * \param server the on-device server, or null to send requests to the edge
+     */
+    void SetServer(Ptr<RequestServer> server) override;
+
+    /**
      * \param terminalId the TerminalId attribute
      * \param sequence 0-based request number at that terminal
      * \return the request id: terminal id in the upper 32 bits, sequence in the lower 32
@@ -74,12 +94,9 @@ class TerminalApp : public CeApplication
     /**
      * TracedCallback signature for a request being issued.
      * \param requestId request id
-     * \param promptTokens prompt length, in tokens
-     * \param answerTokens requested answer length, in tokens
+     * \param header its header: token counts, context and workload item
      */
-    typedef void (*RequestSentTracedCallback)(uint64_t requestId,
-                                              uint32_t promptTokens,
-                                              uint32_t answerTokens);
+    typedef void (*RequestSentTracedCallback)(uint64_t requestId, const RequestHeader& header);
     /**
      * TracedCallback signature for an answer token arriving.
      * \param requestId request id
@@ -105,8 +122,44 @@ class TerminalApp : public CeApplication
     void StartApplication() override;
     void StopApplication() override;
 
-    /// Draw the next inter-arrival time and schedule IssueRequest.
+    /// Schedule the next IssueRequest: after an inter-arrival time, or at the next timed item.
     void ScheduleNextArrival();
+
+    /**
+     * \param sinceNow delay until the next arrival
+     * \return whether another request may be issued, scheduling it if so
+     */
+    bool ScheduleArrival(Time sinceNow);
+
+    /**
+     * \brief Handle a token, from the edge or from the on-device server.
+     * \param requestId the request
+     * \param index 0-based token index
+     * \param last whether it ends the answer
+     */
+    void AcceptToken(uint64_t requestId, uint32_t index, bool last);
+
+    /**
+     * \brief On-device server callback: a token is ready.
+     * \param requestId the request
+     * \param index 0-based token index
+     * \param last whether it ends the answer
+     * \param text its text
+     */
+    void HandleLocalToken(uint64_t requestId, uint32_t index, bool last, std::string text);
+
+    /**
+     * \brief On-device server callback: a request cannot be answered.
+     * \param requestId the request
+     * \param code why
+     */
+    void HandleLocalFailure(uint64_t requestId, ErrorHeader::Code code);
+
+    /**
+     * \brief The request's deadline passed: cancel it where it is being answered and fail it.
+     * \param requestId the request
+     */
+    void HandleDeadline(uint64_t requestId);
     /// Create a request, send it and schedule the next one.
     void IssueRequest();
     /**
@@ -115,11 +168,6 @@ class TerminalApp : public CeApplication
      * \param message the message
      */
     void HandleMessage(Ptr<FramedConnection> connection, Ptr<Packet> message);
-    /**
-     * \brief Handle one answer token.
-     * \param decoded the TOKEN message
-     */
-    void HandleToken(const ProtocolMessage& decoded);
     /**
      * \brief Fail every outstanding request when the connection to the edge ends.
      * \param connection the connection
@@ -138,6 +186,7 @@ class TerminalApp : public CeApplication
     {
         uint32_t answerTokens;   //!< tokens asked for
         uint32_t tokensReceived; //!< tokens arrived so far
+        EventId deadline;        //!< HandleDeadline, if a Deadline is set
     };
 
     // Attributes
@@ -149,16 +198,21 @@ class TerminalApp : public CeApplication
     Ptr<RandomVariableStream> m_answerTokens; //!< answer length, in tokens
     uint32_t m_bytesPerToken;                 //!< text bytes per token on the wire
     uint64_t m_maxRequests;                   //!< stop after this many (0 = no limit)
+    Time m_deadline;                          //!< cancel a request after this long (0 = never)
 
     // State
     Ptr<FramedConnection> m_connection;            //!< connection to the edge (null once closed)
+    Ptr<WorkloadFeed> m_feed;                      //!< workload items (null: synthetic)
+    std::vector<uint32_t> m_timedItems;            //!< trace-timed: this terminal's items
+    bool m_timed{false};                           //!< trace-timed arrivals
     EventId m_nextArrival;                         //!< next IssueRequest
     uint64_t m_issued;                             //!< requests issued so far
     bool m_stopping;                               //!< StopApplication called
     std::map<uint64_t, Outstanding> m_outstanding; //!< requests waiting for tokens
+    std::set<uint64_t> m_cancelled;                //!< requests cancelled at their deadline
 
     // Trace sources
-    TracedCallback<uint64_t, uint32_t, uint32_t> m_requestSentTrace;   //!< request issued
+    TracedCallback<uint64_t, const RequestHeader&> m_requestSentTrace; //!< request issued
     TracedCallback<uint64_t, uint32_t> m_tokenTrace;                   //!< token arrived
     TracedCallback<uint64_t> m_requestCompletedTrace;                  //!< last token arrived
     TracedCallback<uint64_t, const std::string&> m_requestFailedTrace; //!< request failed

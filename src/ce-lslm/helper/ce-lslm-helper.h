@@ -1,0 +1,142 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#ifndef CE_LSLM_CE_LSLM_HELPER_H
+#define CE_LSLM_CE_LSLM_HELPER_H
+
+#include "edge-cloud-topology-helper.h"
+#include "inference-service-helper.h"
+#include "request-stats-collector.h"
+#include "scenario-config.h"
+#include "scenario-results.h"
+
+#include "ns3/executed-model.h"
+#include "ns3/inference-mode.h"
+#include "ns3/nstime.h"
+#include "ns3/workload-trace.h"
+
+#include <map>
+#include <memory>
+#include <ostream>
+#include <string>
+
+namespace ns3
+{
+
+/**
+ * \ingroup ce-lslm
+ * \brief Builds a whole ce-lslm scenario from a ScenarioConfig: terminals, edges and cloud,
+ * their links or 6G cells, the executed models and compute engines, the workload and the
+ * applications of the inference mode, plus the collector of per-request results.
+ *
+ * \code
+ *   ScenarioConfig config(ScenarioConfig::ReadDocument("my-scenario.json"), "my-scenario.json");
+ *   CeLslmHelper ce(config);
+ *   ce.Install();
+ *   Simulator::Stop(ce.GetStopTime());
+ *   Simulator::Run();
+ *   ScenarioResults results = ce.Collect();
+ *   Simulator::Destroy();
+ * \endcode
+ *
+ * Install applies the configuration's TCP defaults (Config::SetDefault) but not its seed and
+ * run: a program sets those itself (ScenarioRunner does, from simulation.seed and .run). The
+ * helper is the ServerFactory of the mode: a model server gets its tier's device and engine
+ * settings (cloud.*, edge.*, terminal.*), the executed model of its role (models.*.path) and
+ * that model's declared profile (models.*.profile). Each executed model is loaded once and
+ * shared by all the nodes that run it.
+ */
+class CeLslmHelper : public ServerFactory
+{
+  public:
+    /// \param config the scenario
+    explicit CeLslmHelper(ScenarioConfig config);
+
+    /**
+     * \brief Write messages.csv rows (call before Install).
+     * \param out where, or nullptr for none
+     */
+    void EnableMessageTrace(std::ostream* out);
+
+    /**
+     * \brief Write radio-slots.csv rows, one per transport block (call before Install; needs
+     * the radio access).
+     * \param out where, or nullptr for none
+     */
+    void EnableRadioTrace(std::ostream* out);
+
+    /**
+     * \brief Build everything (once).
+     * \throw ConfigError if a file the configuration names cannot be used (model folder,
+     * workload trace), naming the key
+     */
+    void Install();
+
+    /// \return the end of the arrival window (simulation.duration_s)
+    Time GetArrivalWindowEnd() const;
+    /// \return when the simulation should stop (duration_s + drain_s)
+    Time GetStopTime() const;
+
+    /**
+     * \brief Gather the results (after Simulator::Run, before Simulator::Destroy).
+     * \return the results
+     */
+    ScenarioResults Collect();
+
+    /// \return the topology
+    EdgeCloudTopologyHelper& GetTopology();
+    /// \return the applications
+    InferenceServiceHelper& GetService();
+    /// \return the per-request collector
+    RequestStatsCollector& GetCollector();
+    /// \return the workload, or null for a synthetic one
+    std::shared_ptr<const WorkloadTrace> GetWorkload() const;
+
+    Ptr<RequestServer> MakeModelServer(ServingTier tier, ModelRole model) const override;
+    Ptr<RequestServer> MakePacedServer() const override;
+
+    /**
+     * \param path a path from the configuration
+     * \param key the configuration key, for the error
+     * \return \p path if it exists (relative to the working directory), else the same path
+     * in the ce-lslm source tree if it exists there
+     * \throw ConfigError naming \p key if neither exists
+     */
+    static std::string ResolvePath(const std::string& path, const std::string& key);
+
+  private:
+    /// Apply the configuration's TCP and framing defaults.
+    void ConfigureTransport() const;
+    /**
+     * \param prefix "topology.access" or "topology.backhaul"
+     * \return that link's parameters
+     */
+    PointToPointLinkParameters LinkParameters(const std::string& prefix) const;
+    /// Configure the 6G radio access from topology.radio, if it is enabled.
+    void ConfigureRadio();
+    /// Load the workload trace and check it against the transport's frame limit.
+    void LoadWorkload();
+    /// Set the service's mode, workload and application attributes.
+    void ConfigureService();
+    /**
+     * \param role a model role
+     * \return the executed model of that role, loaded on first use
+     * \throw ConfigError naming models.<role>.path if it cannot be loaded or cannot run the
+     * workload
+     */
+    std::shared_ptr<ExecutedModel> GetModel(ModelRole role) const;
+
+    ScenarioConfig m_config;                         //!< the scenario
+    EdgeCloudTopologyHelper m_topology;              //!< nodes and links
+    InferenceServiceHelper m_service;                //!< applications
+    RequestStatsCollector m_collector;               //!< per-request results
+    std::shared_ptr<const WorkloadTrace> m_workload; //!< trace workload (or null)
+    std::ostream* m_radioTrace{nullptr};             //!< radio-slots.csv, if enabled
+    bool m_installed{false};                         //!< Install done
+    mutable std::map<ModelRole, std::shared_ptr<ExecutedModel>> m_models; //!< loaded models
+};
+
+} // namespace ns3
+
+#endif // CE_LSLM_CE_LSLM_HELPER_H

@@ -1,0 +1,230 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#include "model-server.h"
+
+#include "ns3/boolean.h"
+#include "ns3/byte-tokenizer.h"
+#include "ns3/log.h"
+#include "ns3/simulator.h"
+#include "ns3/uinteger.h"
+
+#include <cmath>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("ModelServer");
+
+NS_OBJECT_ENSURE_REGISTERED(ModelServer);
+
+TypeId
+ModelServer::GetTypeId()
+{
+    static TypeId tid =
+        TypeId("ns3::ModelServer")
+            .SetParent<RequestServer>()
+            .SetGroupName("CeLslm")
+            .AddConstructor<ModelServer>()
+            .AddAttribute("ContextCache",
+                          "Keep a context's keys and values resident once a request has "
+                          "prefilled it, so that later requests naming it prefill only their "
+                          "query.",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&ModelServer::m_contextCache),
+                          MakeBooleanChecker())
+            .AddAttribute("BytesPerToken",
+                          "Text bytes per token of the declared model, in bytes: a text of B "
+                          "bytes counts ceil(B / BytesPerToken) tokens.",
+                          UintegerValue(4),
+                          MakeUintegerAccessor(&ModelServer::m_bytesPerToken),
+                          MakeUintegerChecker<uint32_t>(1))
+            .AddTraceSource("Scored",
+                            "The executed model answered a request (quality of the answer).",
+                            MakeTraceSourceAccessor(&ModelServer::m_scoredTrace),
+                            "ns3::ModelServer::ScoredTracedCallback");
+    return tid;
+}
+
+ModelServer::ModelServer()
+    : m_engine(CreateObject<ComputeEngine>())
+    , m_contextCache(true)
+    , m_bytesPerToken(4)
+{
+}
+
+void
+ModelServer::SetModel(std::shared_ptr<ExecutedModel> model)
+{
+    m_model = std::move(model);
+}
+
+void
+ModelServer::SetReference(std::shared_ptr<ExecutedModel> reference)
+{
+    m_reference = std::move(reference);
+}
+
+void
+ModelServer::SetWorkload(std::shared_ptr<const WorkloadTrace> workload)
+{
+    m_workload = std::move(workload);
+}
+
+std::string
+ModelServer::GetModelName() const
+{
+    return m_model ? m_model->GetName() : "";
+}
+
+Ptr<ComputeEngine>
+ModelServer::GetEngine() const
+{
+    return m_engine;
+}
+
+std::string
+ModelServer::Check(const ServedRequest& request) const
+{
+    const RequestHeader& header = request.header;
+    if (!header.HasItem() || header.GetItem() >= m_workload->GetItems().size())
+    {
+        return "names no item of the workload";
+    }
+    const WorkloadItem& item = m_workload->GetItem(header.GetItem());
+    if (!header.HasContext() || header.GetContextId() != item.context)
+    {
+        return "names context " + std::to_string(header.GetContextId()) + ", its item has "
+               + std::to_string(item.context);
+    }
+    if (request.query != item.query)
+    {
+        return "carries a query that is not its item's";
+    }
+    const uint32_t contextTokens =
+        TextTokens(1 + m_workload->GetContext(item.context).text.size(), m_bytesPerToken);
+    if (header.GetPromptTokens() <= contextTokens)
+    {
+        return "counts " + std::to_string(header.GetPromptTokens())
+               + " prompt tokens, not more than its context's " + std::to_string(contextTokens);
+    }
+    if (header.GetAnswerTokens() == 0)
+    {
+        return "asks for zero answer tokens";
+    }
+    return "";
+}
+
+void
+ModelServer::Serve(const ServedRequest& request)
+{
+    NS_LOG_FUNCTION(this << request.id);
+    NS_ABORT_MSG_UNLESS(m_model && m_workload, "ModelServer: no model or workload set");
+    const std::string problem = Check(request);
+    if (!problem.empty())
+    {
+        NS_LOG_WARN("request " << request.id << " " << problem);
+        Simulator::ScheduleNow(&ModelServer::EmitFailure,
+                               this,
+                               request.id,
+                               ErrorHeader::MALFORMED_REQUEST);
+        return;
+    }
+    const WorkloadItem& item = m_workload->GetItem(request.header.GetItem());
+    const WorkloadContext& context = m_workload->GetContext(item.context);
+    const ExecutedAnswer answer =
+        m_model->Answer(context.text, item.query, item.answerTokens, item.continuation);
+
+    // The context's tokens are skipped when its keys and values are resident.
+    const uint32_t contextTokens = TextTokens(1 + context.text.size(), m_bytesPerToken);
+    ComputeJob job;
+    job.id = request.id;
+    job.cachedTokens = m_resident.count(item.context) ? contextTokens : 0;
+    job.promptTokens = request.header.GetPromptTokens() - job.cachedTokens;
+    job.outputTokens = request.header.GetAnswerTokens();
+    job.tokenCallback = MakeCallback(&ModelServer::HandleToken, this);
+    if (!m_engine->Submit(job))
+    {
+        Simulator::ScheduleNow(&ModelServer::EmitFailure, this, request.id, ErrorHeader::REJECTED);
+        return;
+    }
+    m_active[request.id] = Active{llm::ByteTokenizer::Decode(answer.tokens), item.context};
+    m_scoredTrace(request.id, Assess(answer, item));
+}
+
+RequestQuality
+ModelServer::Assess(const ExecutedAnswer& answer, const WorkloadItem& item)
+{
+    RequestQuality quality;
+    quality.bits = answer.score.nllNats / std::log(2.0);
+    quality.bytes = static_cast<uint32_t>(answer.score.bytes);
+    quality.positions = static_cast<uint32_t>(answer.score.predictions.size());
+    if (!m_reference || m_reference == m_model)
+    {
+        quality.agreeing = quality.positions;
+        return quality;
+    }
+    const WorkloadContext& context = m_workload->GetContext(item.context);
+    const llm::TokenSequence& reference =
+        m_reference->Answer(context.text, item.query, 0, item.continuation).score.predictions;
+    for (std::size_t i = 0; i < answer.score.predictions.size() && i < reference.size(); ++i)
+    {
+        quality.agreeing += answer.score.predictions[i] == reference[i] ? 1 : 0;
+    }
+    return quality;
+}
+
+void
+ModelServer::HandleToken(uint64_t id, uint32_t index, bool last)
+{
+    auto found = m_active.find(id);
+    if (found == m_active.end())
+    {
+        return; // cancelled
+    }
+    if (index == 0 && m_contextCache)
+    {
+        m_resident.insert(found->second.context); // its prefill has just finished
+    }
+    const std::string& text = found->second.text;
+    const std::size_t begin = std::min<std::size_t>(text.size(), index * m_bytesPerToken);
+    const std::string slice = last ? text.substr(begin) : text.substr(begin, m_bytesPerToken);
+    if (last)
+    {
+        m_active.erase(found);
+    }
+    EmitToken(id, index, last, slice);
+}
+
+void
+ModelServer::Cancel(uint64_t id)
+{
+    if (m_active.erase(id) > 0)
+    {
+        m_engine->Cancel(id);
+    }
+}
+
+uint32_t
+ModelServer::GetActiveRequests() const
+{
+    return static_cast<uint32_t>(m_active.size());
+}
+
+void
+ModelServer::DoDispose()
+{
+    m_active.clear();
+    if (m_engine)
+    {
+        m_engine->Dispose();
+        m_engine = nullptr;
+    }
+    m_model.reset();
+    m_reference.reset();
+    m_workload.reset();
+    RequestServer::DoDispose();
+}
+
+} // namespace ns3

@@ -1,0 +1,66 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#include "request-server.h"
+
+#include "ns3/abort.h"
+
+namespace ns3
+{
+
+NS_OBJECT_ENSURE_REGISTERED(RequestServer);
+
+TypeId
+RequestServer::GetTypeId()
+{
+    static TypeId tid = TypeId("ns3::RequestServer").SetParent<Object>().SetGroupName("CeLslm");
+    return tid;
+}
+
+void
+RequestServer::SetTokenCallback(TokenCallback callback)
+{
+    m_tokenCallback = callback;
+}
+
+void
+RequestServer::SetFailureCallback(FailureCallback callback)
+{
+    m_failureCallback = callback;
+}
+
+uint32_t
+RequestServer::TextTokens(uint64_t bytes, uint32_t bytesPerToken)
+{
+    NS_ABORT_MSG_IF(bytesPerToken == 0, "RequestServer::TextTokens: zero bytes per token");
+    return static_cast<uint32_t>((bytes + bytesPerToken - 1) / bytesPerToken);
+}
+
+void
+RequestServer::DoDispose()
+{
+    m_tokenCallback = TokenCallback();
+    m_failureCallback = FailureCallback();
+    Object::DoDispose();
+}
+
+void
+RequestServer::EmitToken(uint64_t id, uint32_t index, bool last, const std::string& text) const
+{
+    if (!m_tokenCallback.IsNull())
+    {
+        m_tokenCallback(id, index, last, text);
+    }
+}
+
+void
+RequestServer::EmitFailure(uint64_t id, ErrorHeader::Code code) const
+{
+    if (!m_failureCallback.IsNull())
+    {
+        m_failureCallback(id, code);
+    }
+}
+
+} // namespace ns3

@@ -1,0 +1,110 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#ifndef CE_LSLM_REQUEST_SERVER_H
+#define CE_LSLM_REQUEST_SERVER_H
+
+#include "ns3/callback.h"
+#include "ns3/error-header.h"
+#include "ns3/object.h"
+#include "ns3/request-header.h"
+
+#include <cstdint>
+#include <string>
+
+namespace ns3
+{
+
+/**
+ * \ingroup ce-lslm
+ * \brief A request as the node that answers it received it: its id, its header and its
+ * payload (the query text, or zero bytes for a synthetic workload).
+ */
+struct ServedRequest
+{
+    uint64_t id{0};       //!< request id
+    RequestHeader header; //!< token counts, context id and workload item
+    std::string query;    //!< the message's payload
+};
+
+/**
+ * \ingroup ce-lslm
+ * \brief Answers requests at one node and produces their tokens in simulated time.
+ *
+ * The applications own the connections; a server only computes. The node that answers a
+ * request (cloud, edge or the terminal itself) hands it to its server and forwards each token
+ * the server produces to whoever asked. Which node gets which server is the inference mode's
+ * decision (InferenceMode::CreateServer), so a new mode brings its own servers and never
+ * touches the applications.
+ */
+class RequestServer : public Object
+{
+  public:
+    /**
+     * \brief Get the type ID.
+     * \return the object TypeId
+     */
+    static TypeId GetTypeId();
+
+    /// Called for each token produced: request id, 0-based index, whether it is the last,
+    /// and the token's text.
+    using TokenCallback = Callback<void, uint64_t, uint32_t, bool, std::string>;
+    /// Called when a request cannot be answered: request id, why.
+    using FailureCallback = Callback<void, uint64_t, ErrorHeader::Code>;
+
+    /// \param callback where produced tokens go
+    void SetTokenCallback(TokenCallback callback);
+    /// \param callback where failures go
+    void SetFailureCallback(FailureCallback callback);
+
+    /**
+     * \brief Start answering a request; its tokens (or its failure) are reported later
+     * through the callbacks, never from within this call.
+     * \param request the request
+     */
+    virtual void Serve(const ServedRequest& request) = 0;
+
+    /**
+     * \brief Stop answering a request (no further callback for it); unknown ids are ignored.
+     * \param id the request
+     */
+    virtual void Cancel(uint64_t id) = 0;
+
+    /// \return the requests being answered
+    virtual uint32_t GetActiveRequests() const = 0;
+
+    /**
+     * \param bytes text bytes
+     * \param bytesPerToken text bytes per token of the declared model (>= 1)
+     * \return the tokens that text counts as: ceil(bytes / bytesPerToken)
+     */
+    static uint32_t TextTokens(uint64_t bytes, uint32_t bytesPerToken);
+
+  protected:
+    void DoDispose() override;
+
+    /**
+     * \brief Report a token to the callback.
+     * \param id request id
+     * \param index 0-based token index
+     * \param last whether it ends the answer
+     * \param text the token's text
+     */
+    void EmitToken(uint64_t id, uint32_t index, bool last, const std::string& text) const;
+
+    /**
+     * \brief Report a failure to the callback.
+     * \param id request id
+     * \param code why
+     */
+    void EmitFailure(uint64_t id, ErrorHeader::Code code) const;
+
+  private:
+    TokenCallback m_tokenCallback;     //!< produced tokens
+    FailureCallback m_failureCallback; //!< failed requests
+};
+
+} // namespace ns3
+
+#endif // CE_LSLM_REQUEST_SERVER_H
