@@ -142,7 +142,7 @@ class Scorer
     /**
      * Run inputs after what the cache holds; score the targets, predicted by the last
      * targets.size() inputs (target i is the token after input inputs.size() - targets.size()
-     * + i). Only byte targets count, as in the reference: special tokens are not text.
+     * + i). Only byte targets count, as in the PyTorch reference.
      */
     void Score(KvCache& cache,
                const TokenSequence& inputs,
@@ -156,23 +156,23 @@ class Scorer
         for (std::size_t i = 0; i < targets.size(); ++i)
         {
             const TokenId target = targets[i];
-            if (target >= 256)
+            if (target >= ByteTokenizer::BOS) // special tokens are not text
             {
                 continue;
             }
             const Eigen::Index row = offset + static_cast<Eigen::Index>(i);
-            const RowStats final = Analyse(result.logits, row, target);
-            Count(tally.heads[0], final, target);
+            const RowStats finalHead = Analyse(result.logits, row, target);
+            Count(tally.heads[0], finalHead, target);
             for (std::size_t e = 0; e < exits.size(); ++e)
             {
-                const RowStats exit = Analyse(result.exitLogits.at(exits[e]), row, target);
+                const RowStats exitHead = Analyse(result.exitLogits.at(exits[e]), row, target);
                 HeadTally& head = tally.heads[1 + e];
-                Count(head, exit, target);
-                const bool agrees = exit.argmax == final.argmax;
+                Count(head, exitHead, target);
+                const bool agrees = exitHead.argmax == finalHead.argmax;
                 head.agree += agrees ? 1 : 0;
                 for (std::size_t t = 0; t < THRESHOLDS.size(); ++t)
                 {
-                    const bool passes = exit.topProbability >= THRESHOLDS[t];
+                    const bool passes = exitHead.topProbability >= THRESHOLDS[t];
                     head.passed[t] += passes ? 1 : 0;
                     head.passedAgreed[t] += passes && agrees ? 1 : 0;
                 }
@@ -211,8 +211,8 @@ InputsBefore(const TokenSequence& prefix, const TokenSequence& continuation)
 /**
  * Workload: every request's continuation after <bos> context query (withContext) or <bos>
  * query. With context and reuse, each context is computed once and its KV cache copied for each
- * of its requests, which yields the logits of computing everything at once (the kernel's
- * ImportPrefix guarantee) at a fraction of the work.
+ * of its requests: the same logits as computing each request from <bos> (up to float rounding,
+ * as the products run over other row counts) at a fraction of the work.
  */
 Tally
 EvaluateWorkload(const Transformer& model,
@@ -441,7 +441,8 @@ ReadText(const std::string& path)
     return text.str();
 }
 
-/// The longest sequence a request needs: <bos> context query continuation minus the last.
+/// \return the positions a request takes: <bos> context query continuation, except the
+/// continuation's last token, which is only predicted
 int64_t
 RequestPositions(const WorkloadTrace& trace, const WorkloadItem& item)
 {
@@ -479,17 +480,16 @@ CheckModel(const std::string& path,
         }
         return;
     }
+    const std::string most = std::to_string(limit) + " bytes: max_position_embeddings - 1";
     if (o.window > limit || o.shortWindow > limit)
     {
-        throw UsageError("--window and --short-window must be at most max_position_embeddings - 1 "
-                         "("
-                         + std::to_string(limit) + ") of " + where);
+        throw UsageError("--window and --short-window must be at most " + most + " of " + where);
     }
-    if (o.stride > (o.window > 0 ? o.window : limit))
+    const int64_t window = o.window > 0 ? o.window : limit;
+    if (o.stride > window)
     {
-        throw UsageError("--stride must not exceed the window ("
-                         + std::to_string(o.window > 0 ? o.window : limit) + " bytes for " + where
-                         + ")");
+        throw UsageError("--stride must not exceed the window (" + std::to_string(window)
+                         + " bytes for " + where + ")");
     }
 }
 

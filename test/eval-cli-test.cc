@@ -174,7 +174,8 @@ TEST(EvalCli, BadInputExitsWithStatusTwoNamingTheFile)
         {"--limit 0", "--limit must be >= 1, got 0"},
         {"--limit many", "--limit"},
         {"--window 64", "--window applies to --text only"},
-        {"--text " + broken + " --window 4096", "max_position_embeddings - 1 (2047)"},
+        {"--text " + broken + " --window 4096",
+         "--window and --short-window must be at most 2047 bytes"},
         {"--text " + broken + " --window 64 --stride 65", "--stride must not exceed the window"},
         {"--threads 0", "--threads must be >= 1"},
     };
