@@ -43,13 +43,6 @@ namespace
 constexpr int64_t kTopologyStreams = 0;
 constexpr int64_t kTerminalStreams = 1000000;
 
-/// \return the configuration section of a tier ("terminal", "edge", "cloud")
-std::string
-TierKey(ServingTier tier)
-{
-    return ServingTierName(tier);
-}
-
 /// \return the configuration section of a model role ("models.cloud", "models.edge")
 std::string
 ModelKey(ModelRole role)
@@ -244,7 +237,7 @@ Ptr<RequestServer>
 CeLslmHelper::MakeModelServer(ServingTier tier, ModelRole role) const
 {
     NS_ABORT_MSG_UNLESS(m_workload, "CeLslmHelper: model servers need a trace workload");
-    const std::string section = TierKey(tier);
+    const std::string section = ServingTierName(tier); // its configuration section
     Ptr<ModelServer> server = CreateObject<ModelServer>();
     std::shared_ptr<ExecutedModel> model = GetModel(role);
     server->SetModel(model);

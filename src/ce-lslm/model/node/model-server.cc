@@ -103,7 +103,7 @@ ModelServer::Check(const ServedRequest& request) const
         return "carries a query that is not its item's";
     }
     const uint32_t contextTokens =
-        TextTokens(1 + m_workload->GetContext(item.context).text.size(), m_bytesPerToken);
+        ContextTokens(m_workload->GetContext(item.context).text, m_bytesPerToken);
     if (header.GetPromptTokens() <= contextTokens)
     {
         return "counts " + std::to_string(header.GetPromptTokens())
@@ -137,7 +137,7 @@ ModelServer::Serve(const ServedRequest& request)
         m_model->Answer(context.text, item.query, item.answerTokens, item.continuation);
 
     // The context's tokens are skipped when its keys and values are resident.
-    const uint32_t contextTokens = TextTokens(1 + context.text.size(), m_bytesPerToken);
+    const uint32_t contextTokens = ContextTokens(context.text, m_bytesPerToken);
     ComputeJob job;
     job.id = request.id;
     job.cachedTokens = m_resident.count(item.context) ? contextTokens : 0;

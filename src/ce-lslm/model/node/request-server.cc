@@ -37,6 +37,12 @@ RequestServer::TextTokens(uint64_t bytes, uint32_t bytesPerToken)
     return static_cast<uint32_t>((bytes + bytesPerToken - 1) / bytesPerToken);
 }
 
+uint32_t
+RequestServer::ContextTokens(const std::string& context, uint32_t bytesPerToken)
+{
+    return TextTokens(1 + context.size(), bytesPerToken);
+}
+
 void
 RequestServer::DoDispose()
 {

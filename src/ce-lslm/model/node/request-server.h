@@ -81,6 +81,14 @@ class RequestServer : public Object
      */
     static uint32_t TextTokens(uint64_t bytes, uint32_t bytesPerToken);
 
+    /**
+     * \param context a shared context's text
+     * \param bytesPerToken text bytes per token of the declared model (>= 1)
+     * \return the tokens that `<bos>` + context counts as (the prefix a server may keep
+     * resident)
+     */
+    static uint32_t ContextTokens(const std::string& context, uint32_t bytesPerToken);
+
   protected:
     void DoDispose() override;
 

@@ -75,7 +75,7 @@ WorkloadFeed::MakeHeader(uint32_t index) const
 {
     const WorkloadItem& item = m_trace->GetItem(index);
     const WorkloadContext& context = m_trace->GetContext(item.context);
-    const uint32_t prompt = RequestServer::TextTokens(1 + context.text.size(), m_bytesPerToken)
+    const uint32_t prompt = RequestServer::ContextTokens(context.text, m_bytesPerToken)
                             + RequestServer::TextTokens(item.query.size(), m_bytesPerToken);
     return RequestHeader(prompt,
                          RequestServer::TextTokens(item.answerTokens, m_bytesPerToken),
