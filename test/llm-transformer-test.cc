@@ -210,6 +210,73 @@ TEST(Transformer, RepositionedCacheEqualsComputingAtThosePositions)
               1e-6);
 }
 
+TEST(Transformer, ContextFusionWeightsTheContextsShareOfAttention)
+{
+    const Transformer model(ModelWeights::Random(SmallConfig(32, 2, 4, 2, 48, 30, true), 12));
+    const TokenSequence context = SomeTokens(12, 30, 6);
+    const TokenSequence prompt = SomeTokens(5, 30, 7);
+    auto promptLogits = [&](float logWeight, bool withContext) {
+        KvCache cache(model.Config());
+        if (withContext)
+        {
+            model.Forward(context, cache);
+            for (int64_t layer = 0; layer < 2; ++layer)
+            {
+                cache.Layer(layer).SetContextFusion(12, logWeight);
+            }
+        }
+        else
+        {
+            // The prompt alone at the positions it has after the context.
+            for (int64_t layer = 0; layer < 2; ++layer)
+            {
+                cache.Layer(layer).SetStartPosition(12);
+            }
+        }
+        ForwardOptions options;
+        options.logits = ForwardOptions::Logits::ALL;
+        return model.Forward(prompt, cache, options).logits;
+    };
+    const Matrix plain = promptLogits(0.0f, true);
+    KvCache reference(model.Config());
+    TokenSequence whole = context;
+    whole.insert(whole.end(), prompt.begin(), prompt.end());
+    ForwardOptions all;
+    all.logits = ForwardOptions::Logits::ALL;
+    const Matrix wholeLogits = model.Forward(whole, reference, all).logits.bottomRows(5);
+    // Weight 0 is plain attention; a very negative weight removes the context; others differ.
+    EXPECT_LT(MaxAbsDifference(plain, wholeLogits), 1e-5);
+    EXPECT_LT(MaxAbsDifference(promptLogits(-60.0f, true), promptLogits(0.0f, false)), 1e-4);
+    EXPECT_GT(MaxAbsDifference(promptLogits(1.0f, true), plain), 1e-3);
+    // Slices keep the weight for the context tokens they hold.
+    KvCache cache(model.Config());
+    model.Forward(whole, cache);
+    cache.Layer(0).SetContextFusion(12, -1.5f);
+    const ns3::llm::KvLayer tail = cache.Layer(0).Slice(8, 17);
+    EXPECT_EQ(tail.FusedTokens(), 4);
+    EXPECT_FLOAT_EQ(tail.FusionLogWeight(), -1.5f);
+    EXPECT_THROW(cache.Layer(0).SetContextFusion(-1, 0.0f), LlmError);
+}
+
+TEST(Transformer, AdvanceToLeavesAGapAfterAPrunedContext)
+{
+    const Transformer model(ModelWeights::Random(SmallConfig(32, 2, 4, 2, 48, 30, true), 13));
+    KvCache cache(model.Config());
+    model.Forward(SomeTokens(10, 30, 8), cache);
+    // Drop the last three tokens of every layer, as a pruned context may.
+    KvCache pruned(model.Config());
+    for (int64_t layer = 0; layer < 2; ++layer)
+    {
+        pruned.Layer(layer) = cache.Layer(layer).Slice(0, 7);
+        EXPECT_EQ(pruned.Layer(layer).NextPosition(), 7);
+        pruned.Layer(layer).AdvanceTo(10);
+        EXPECT_EQ(pruned.Layer(layer).NextPosition(), 10);
+    }
+    model.Forward(SomeTokens(2, 30, 9), pruned);
+    EXPECT_EQ(pruned.Layer(1).Positions().back(), 11);
+    EXPECT_THROW(pruned.Layer(0).AdvanceTo(5), LlmError);
+}
+
 TEST(Transformer, CostMatchesTheClosedFormAndCountsKvBytes)
 {
     const ModelConfig config = SmallConfig(64, 3, 8, 2, 96, 260, true);

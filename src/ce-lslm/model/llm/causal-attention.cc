@@ -130,6 +130,11 @@ CausalAttention::AttendHeadGroup(int64_t kvHead,
             {
                 auto row = scores.row(g * rows + r);
                 const int64_t seen = visible[first + r];
+                const int64_t fused = std::min(seen, kv.FusedTokens());
+                if (fused > 0 && kv.FusionLogWeight() != 0.0f)
+                {
+                    row.head(fused).array() += kv.FusionLogWeight();
+                }
                 auto live = row.head(seen).array();
                 live = (live - live.maxCoeff()).exp();
                 live /= live.sum();

@@ -16,10 +16,12 @@ namespace llm
  * \brief Causal grouped-query attention of new queries over one layer's KV cache.
  *
  * A query at position p sees the cached tokens at positions <= p (the new tokens are already
- * appended). Work is done per KV head with its group of query heads stacked into one matrix, so
- * each key and value is read once per group, and queries are processed in chunks so that a long
- * prefill touches only the keys each chunk can see. KV heads run in parallel when the kernel has
- * threads; every output element is computed by one thread in a fixed order (deterministic).
+ * appended). A layer's fused context tokens (KvLayer::SetContextFusion) get their log-weight
+ * added to their attention logits. Work is done per KV head with its group of query heads stacked
+ * into one matrix, so each key and value is read once per group, and queries are processed in
+ * chunks so that a long prefill touches only the keys each chunk can see. KV heads run in parallel
+ * when the kernel has threads; every output element is computed by one thread in a fixed order
+ * (deterministic).
  */
 class CausalAttention
 {

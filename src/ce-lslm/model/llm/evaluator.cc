@@ -48,12 +48,22 @@ Evaluator::Score(const Transformer& model,
                  const TokenSequence& continuation,
                  int64_t bytes)
 {
-    if (context.empty())
+    KvCache cache(model.Config());
+    return ScoreAfterPrompt(model, cache, context, continuation, bytes);
+}
+
+ContinuationScore
+Evaluator::ScoreAfterPrompt(const Transformer& model,
+                            KvCache& cache,
+                            const TokenSequence& prompt,
+                            const TokenSequence& continuation,
+                            int64_t bytes)
+{
+    if (prompt.empty())
     {
         throw LlmError("evaluation: the context needs at least one token (e.g. <bos>)");
     }
-    KvCache cache(model.Config());
-    const ForwardResult prefix = model.Forward(context, cache);
+    const ForwardResult prefix = model.Forward(prompt, cache);
     ContinuationScore score =
         ScoreAfter(model, cache, prefix.logits.row(0).transpose(), continuation, bytes);
     score.cost += prefix.cost;

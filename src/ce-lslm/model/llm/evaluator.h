@@ -54,6 +54,17 @@ class Evaluator
                                         const Vector& nextLogits,
                                         const TokenSequence& continuation,
                                         int64_t bytes = -1);
+    /**
+     * Run a prompt after what a cache holds (e.g. a context's KV, imported or computed), then
+     * score the continuation. The prompt's cost is included.
+     * \param cache the prefix's cache (may be empty); prompt and continuation are appended
+     * \param prompt at least one token
+     */
+    static ContinuationScore ScoreAfterPrompt(const Transformer& model,
+                                              KvCache& cache,
+                                              const TokenSequence& prompt,
+                                              const TokenSequence& continuation,
+                                              int64_t bytes = -1);
 };
 
 } // namespace llm

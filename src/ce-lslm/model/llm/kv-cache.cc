@@ -3,6 +3,7 @@
 #include "llm-error.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace ns3
 {
@@ -13,6 +14,8 @@ KvLayer::KvLayer(int64_t kvDim)
     : m_kvDim(kvDim)
     , m_tokens(0)
     , m_startPosition(0)
+    , m_fusedTokens(0)
+    , m_fusionLogWeight(0.0f)
 {
 }
 
@@ -55,7 +58,8 @@ KvLayer::Positions() const
 int32_t
 KvLayer::NextPosition() const
 {
-    return m_positions.empty() ? m_startPosition : m_positions.back() + 1;
+    return m_positions.empty() ? m_startPosition
+                               : std::max(m_positions.back() + 1, m_startPosition);
 }
 
 void
@@ -140,8 +144,13 @@ KvLayer::Select(const std::vector<int64_t>& tokenIndices) const
         selected.m_rotatedKeys.row(row) = m_rotatedKeys.row(index);
         selected.m_values.row(row) = m_values.row(index);
         selected.m_positions.push_back(m_positions[index]);
+        if (index < m_fusedTokens)
+        {
+            ++selected.m_fusedTokens;
+        }
         previous = index;
     }
+    selected.m_fusionLogWeight = m_fusionLogWeight;
     return selected;
 }
 
@@ -167,6 +176,41 @@ KvLayer::SetStartPosition(int32_t position)
         throw LlmError("KV start position: the layer already holds tokens");
     }
     m_startPosition = position;
+}
+
+void
+KvLayer::AdvanceTo(int32_t position)
+{
+    if (position < NextPosition())
+    {
+        throw LlmError("KV advance: position " + std::to_string(position)
+                       + " is before the next position " + std::to_string(NextPosition()));
+    }
+    m_startPosition = position;
+}
+
+void
+KvLayer::SetContextFusion(int64_t tokens, float logWeight)
+{
+    if (tokens < 0 || !std::isfinite(logWeight))
+    {
+        throw LlmError("KV context fusion: need tokens >= 0 and a finite log-weight, got "
+                       + std::to_string(tokens) + " and " + std::to_string(logWeight));
+    }
+    m_fusedTokens = tokens;
+    m_fusionLogWeight = logWeight;
+}
+
+int64_t
+KvLayer::FusedTokens() const
+{
+    return m_fusedTokens;
+}
+
+float
+KvLayer::FusionLogWeight() const
+{
+    return m_fusionLogWeight;
 }
 
 std::size_t

@@ -41,7 +41,8 @@ class KvLayer
     ConstRowBlock Values() const;
     /// \return the position of each token
     const std::vector<int32_t>& Positions() const;
-    /// \return the position the next appended token takes (last + 1, or the start if empty)
+    /// \return the position the next appended token takes (last + 1, or the start if empty, or
+    ///         where AdvanceTo moved it)
     int32_t NextPosition() const;
 
     /**
@@ -66,6 +67,29 @@ class KvLayer
     void SetPositions(const std::vector<int32_t>& positions, const Matrix& rotatedKeys);
     /// Set where an empty layer starts (e.g. a cache continuing after an external prefix).
     void SetStartPosition(int32_t position);
+    /**
+     * Make the next appended token take at least `position` (>= NextPosition()): a context whose
+     * last tokens were pruned still ends where the full context ends, so every layer continues
+     * at the same position.
+     */
+    void AdvanceTo(int32_t position);
+
+    /**
+     * Weight the attention that later tokens pay to the first `tokens` tokens of this layer (a
+     * context whose KV came from another model): their attention logits get + logWeight before
+     * the softmax, which scales the context's share of the attention by exp(logWeight) against
+     * the locally computed tokens. 0 (the default) is plain attention; a very negative weight
+     * makes the layer ignore the context. Slices and selections keep the weight for the context
+     * tokens they contain.
+     * \param tokens context tokens at the start of the layer (0..Tokens(); may be set before the
+     *        layer holds them)
+     * \param logWeight added to their attention logits
+     */
+    void SetContextFusion(int64_t tokens, float logWeight);
+    /// \return tokens whose attention logits get FusionLogWeight()
+    int64_t FusedTokens() const;
+    /// \return the log-weight of the fused context tokens
+    float FusionLogWeight() const;
 
     /// \return bytes of FP32 storage in use (pre-RoPE keys, rotated keys, values)
     std::size_t StorageBytes() const;
@@ -80,6 +104,8 @@ class KvLayer
     Matrix m_values;                  //!< values, capacity rows
     std::vector<int32_t> m_positions; //!< one per token
     int32_t m_startPosition;          //!< NextPosition() when empty
+    int64_t m_fusedTokens;            //!< leading tokens with a fusion weight
+    float m_fusionLogWeight;          //!< added to their attention logits
 };
 
 /**

@@ -61,6 +61,12 @@ Transformer::Costs() const
     return m_costs;
 }
 
+const RotaryEmbedding&
+Transformer::Rope() const
+{
+    return m_rope;
+}
+
 Matrix
 Transformer::Embed(const TokenSequence& tokens) const
 {

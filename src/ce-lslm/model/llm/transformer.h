@@ -39,6 +39,8 @@ class Transformer
     const ModelWeights& Weights() const;
     /// \return the cost formulas of this model as executed (FP32 weights and KV)
     const CostModel& Costs() const;
+    /// \return the model's rotary position embedding (e.g. to rotate keys another model sent)
+    const RotaryEmbedding& Rope() const;
 
     /**
      * Run new tokens through every layer and the LM head.
