@@ -16,9 +16,9 @@ namespace kv
  * \brief Serializes a KV stream: the header, then chunks in the order they are added.
  *
  * The wire layout is documented with KvStreamHeader and KvChunk. The writer refuses every chunk
- * that a KvStreamReader of the same geometry would refuse, so a stream it writes always reads
- * back. Take() hands out the bytes produced so far, so a sender can put each chunk on the network
- * as soon as it is encoded.
+ * that the format cannot carry, so a stream it writes reads back with a KvStreamReader of the
+ * same geometry (whose payload limit is the receiver's choice). Take() hands out the bytes produced
+ * so far, so a sender can put each chunk on the network as soon as it is encoded.
  */
 class KvStreamWriter
 {
