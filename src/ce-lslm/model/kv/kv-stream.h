@@ -3,7 +3,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,9 +20,12 @@ namespace kv
 struct KvStreamHeader
 {
     static constexpr uint16_t VERSION = 1; //!< the format this code writes and reads
-    uint16_t layers = 0;                   //!< receiving model's decoder layers
-    uint16_t kvDim = 0;                    //!< receiving model's kvHeads * headDim
-    uint32_t alignmentId = 0;              //!< identifies the alignment that produced the KV
+    static constexpr char MAGIC[4] = {'C', 'E', 'K', 'V'}; //!< first bytes of every stream
+    static constexpr std::size_t WIRE_SIZE = 18;           //!< bytes of the header on the wire
+
+    uint16_t layers = 0;      //!< receiving model's decoder layers
+    uint16_t kvDim = 0;       //!< receiving model's kvHeads * headDim
+    uint32_t alignmentId = 0; //!< identifies the alignment that produced the KV
 };
 
 /// \brief Kinds of chunk in a KV stream.
@@ -39,9 +41,12 @@ enum class KvChunkType : uint8_t
  *
  * Wire layout (little-endian): u8 type, u16 layer, u32 tokenBegin, u32 tokenEnd, u8 spec length,
  * spec bytes, u32 payload length, payload, u32 CRC-32C of everything before it in the chunk.
+ * An END chunk has every field zero or empty (layer 0, tokens [0, 0), no spec, no payload).
  */
 struct KvChunk
 {
+    static constexpr std::size_t MAX_SPEC_SIZE = 64; //!< longest spec, in bytes
+
     KvChunkType type = KvChunkType::KV; //!< kind
     uint16_t layer = 0;                 //!< receiving layer index (< header's layers)
     uint32_t tokenBegin = 0;            //!< first token position covered
@@ -53,62 +58,28 @@ struct KvChunk
 };
 
 /**
- * \brief Serializes a KV stream: the header, then chunks in the order they are added.
+ * \return whether byte may appear in a chunk's spec: printable ASCII without space (0x21..0x7E),
+ *         so that a spec prints unambiguously in a message and splits on nothing
  */
-class KvStreamWriter
+constexpr bool
+IsKvSpecByte(uint8_t byte)
 {
-  public:
-    /// Writes the header into the buffer.
-    explicit KvStreamWriter(const KvStreamHeader& header);
-    /// Append a chunk (throws KvError if its fields are out of range for the header).
-    void Add(const KvChunk& chunk);
-    /// Append the END chunk; no chunk may follow.
-    void End();
-    /// \return bytes written and not yet taken
-    const std::vector<uint8_t>& Data() const;
-    /// \return bytes written since the last Take (the stream can be sent piece by piece)
-    std::vector<uint8_t> Take();
-    /// \return total bytes written, including those taken
-    uint64_t BytesWritten() const;
-};
+    return byte >= 0x21 && byte <= 0x7E;
+}
 
 /**
- * \brief Decodes a KV stream incrementally, chunk by chunk as its bytes arrive.
- *
- * Feed() any number of bytes (split anywhere); Next() returns each chunk as soon as all its bytes
- * and its CRC have arrived and checked, so a receiver can use layer l before layer l+1 arrives.
- * Every problem throws KvWireError with the stream offset: bad magic or version, CRC mismatch, a
- * layer or kvDim that does not match the expected geometry, a token range that runs backwards,
- * an unknown chunk type, a spec that is not printable ASCII, a payload over the size limit, data
- * after END. Finish() reports a stream cut short (no END, or a partial chunk). Nothing is ever
- * read out of bounds and no allocation exceeds the limit, whatever the bytes.
+ * \param size a spec's length in bytes
+ * \return why a spec of that length is refused (longer than KvChunk::MAX_SPEC_SIZE), or empty
  */
-class KvStreamReader
-{
-  public:
-    /**
-     * \param expected the geometry the receiver needs; a header that differs in layers, kvDim or
-     *        alignment id is a mismatch (alignmentId 0 accepts any id)
-     * \param maxPayloadBytes largest payload accepted
-     */
-    explicit KvStreamReader(const KvStreamHeader& expected,
-                            std::size_t maxPayloadBytes = std::size_t(1) << 28);
-    /// Append received bytes.
-    void Feed(const uint8_t* data, std::size_t size);
-    /// \return the next complete chunk, if all its bytes have arrived
-    std::optional<KvChunk> Next();
-    /// \return whether the header has arrived and checked
-    bool HasHeader() const;
-    /// \return the header (valid once HasHeader())
-    const KvStreamHeader& Header() const;
-    /// \return whether the END chunk has been read
-    bool Ended() const;
-    /// Throw KvWireError unless END has been read and no bytes are left over.
-    void Finish() const;
-};
+std::string KvSpecSizeFault(std::size_t size);
 
-/// \return the CRC-32C (Castagnoli, reflected, as iSCSI and ext4) of bytes, continuing from crc
-uint32_t Crc32c(const uint8_t* data, std::size_t size, uint32_t crc = 0);
+/**
+ * \param spec a spec's bytes
+ * \param size their number
+ * \param[out] index set to the index of the first byte that IsKvSpecByte refuses, if any
+ * \return what is wrong with that byte, or empty if every byte is accepted
+ */
+std::string KvSpecByteFault(const uint8_t* spec, std::size_t size, std::size_t& index);
 
 } // namespace kv
 } // namespace ns3
