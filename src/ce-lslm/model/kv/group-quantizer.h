@@ -55,7 +55,7 @@ class GroupQuantizer
 
     /// \return groups of a rows x cols matrix
     int64_t GroupCount(int64_t rows, int64_t cols) const;
-    /// \return matrix quantized
+    /// \return matrix quantized (its elements finite, within the FP16 range)
     QuantizedMatrix Quantize(const Matrix& matrix) const;
     /// \return the matrix the symbols and parameters stand for
     Matrix Dequantize(const QuantizedMatrix& quantized) const;
@@ -67,9 +67,9 @@ class GroupQuantizer
     /// Append each group's min and scale as FP16 (4 bytes per group).
     void WriteParameters(const QuantizedMatrix& quantized, ByteWriter& out) const;
     /**
-     * Read the parameters of a rows x cols matrix into quantized (its symbols are left empty).
-     * Throws KvWireError on truncation or on a non-finite min, or a scale that is not finite
-     * and >= 0.
+     * \return the parameters of a rows x cols matrix as WriteParameters wrote them, symbols left
+     *         empty (throws KvWireError on truncation, a non-finite min, or a scale that is not
+     *         finite and >= 0: an encoder never writes those)
      */
     QuantizedMatrix ReadParameters(ByteReader& in, int64_t rows, int64_t cols) const;
 

@@ -73,7 +73,9 @@ class KvCodec
      * \param block the tokens to encode (kvDim columns for keys and values)
      * \param bases the block's layer bases; required when PcaRank() > 0 (rank <= their rank)
      * \param importance per token of the block; required with a top stage
-     * \return the payload (throws KvError on a missing argument or a shape mismatch)
+     * \return the payload (throws KvError on a missing argument, a shape mismatch, positions
+     *         that are neither empty nor one per token and consecutive (a payload carries them
+     *         as firstPosition + index), or a coded value outside the FP16 range)
      */
     std::vector<uint8_t> Encode(const KvBlock& block,
                                 const LayerBases* bases,
@@ -89,7 +91,8 @@ class KvCodec
      * \param bases as for Encode
      * \param baseOffset offset of data in the enclosing stream, for error messages
      * \return the block (throws KvWireError with the offset on a truncated, oversized or
-     *         inconsistent payload; never reads out of bounds)
+     *         inconsistent payload, never reading out of bounds; KvError on arguments no payload
+     *         could match: missing or unfitting bases, a negative geometry)
      */
     KvBlock Decode(const uint8_t* data,
                    std::size_t size,
