@@ -215,6 +215,49 @@ TEST(RansCoderTest, RejectsBadTablesAndStates)
     EXPECT_THROW(RansCoder::Encode({0}, 0), KvError);
 }
 
+TEST(RansCoderTest, RandomAndCorruptedStreamsThrowOrDecode)
+{
+    // Whatever the bytes, decoding ends: symbols of the alphabet, or KvWireError.
+    std::mt19937 rng(29);
+    int errors = 0;
+    for (int trial = 0; trial < 2000; ++trial)
+    {
+        const int alphabet = 1 + int(rng() % 256);
+        std::vector<uint8_t> bytes;
+        if (trial % 2)
+        {
+            std::vector<uint8_t> symbols(1 + rng() % 500);
+            for (uint8_t& s : symbols)
+            {
+                s = static_cast<uint8_t>(rng() % 4 ? 0 : rng() % alphabet);
+            }
+            bytes = RansCoder::Encode(symbols, alphabet);
+            bytes[rng() % bytes.size()] ^= static_cast<uint8_t>(1 + rng() % 255);
+        }
+        else
+        {
+            bytes.resize(rng() % 600);
+            for (uint8_t& b : bytes)
+            {
+                b = static_cast<uint8_t>(rng());
+            }
+        }
+        try
+        {
+            ByteReader in(bytes.data(), bytes.size());
+            for (uint8_t s : RansCoder::Decode(in, 1 + rng() % 1000, alphabet))
+            {
+                ASSERT_LT(s, alphabet);
+            }
+        }
+        catch (const KvWireError&)
+        {
+            ++errors;
+        }
+    }
+    EXPECT_GT(errors, 1000);
+}
+
 TEST(SymbolPackerTest, PacksLsbFirstAndChecksPadding)
 {
     ByteWriter out;
