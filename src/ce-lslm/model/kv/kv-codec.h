@@ -1,6 +1,7 @@
 #ifndef CE_LSLM_KV_CODEC_H
 #define CE_LSLM_KV_CODEC_H
 
+#include "codec-spec.h"
 #include "kv-block.h"
 #include "pca-basis.h"
 
@@ -29,6 +30,21 @@ namespace kv
  * The spec "fp16" alone is the uncompressed reference.
  *
  * Encode and Decode are pure functions of their arguments (deterministic bytes).
+ *
+ * What a decoded element is guaranteed to be, given the kept tokens and the coded rows (the
+ * block's rows, or their PCA coefficients on bases->*.Truncated(R), which both sides use):
+ *   - fp16, and the recent window of q: the FP16 nearest to the coded value;
+ *   - q<B>: within GroupQuantizer::ElementBound(min, scale) = scale / 2 (+ FP32 rounding,
+ *     8 FLT_EPSILON (|min| + (2^B - 1) scale)) of the coded value, scale being the FP16
+ *     rounded-up (max - min) / (2^B - 1) of its group;
+ *   - pca<R>: rows are rebuilt from the decoded coefficients, so on top of the above the
+ *     error holds the part of the row off the span of the R components.
+ *
+ * Payload layout (little-endian): u8 bits (16 for FP16), u16 width of the coded rows (R with a
+ * pca stage, else kvDim), u32 tokens kept; with a top stage the kept-token mask
+ * (TokenPruner::WriteMask); then the keys (per channel) and the values (per token), each as a
+ * MatrixCoder section. The header lets a payload decoded with the wrong codec or geometry fail
+ * as a KvWireError rather than as garbage.
  */
 class KvCodec
 {
@@ -57,7 +73,9 @@ class KvCodec
      * \param block the tokens to encode (kvDim columns for keys and values)
      * \param bases the block's layer bases; required when PcaRank() > 0 (rank <= their rank)
      * \param importance per token of the block; required with a top stage
-     * \return the payload (throws KvError on a missing argument or a shape mismatch)
+     * \return the payload (throws KvError on a missing argument, a shape mismatch, positions
+     *         that are neither empty nor one per token and consecutive (a payload carries them
+     *         as firstPosition + index), or a coded value outside the FP16 range)
      */
     std::vector<uint8_t> Encode(const KvBlock& block,
                                 const LayerBases* bases,
@@ -73,7 +91,8 @@ class KvCodec
      * \param bases as for Encode
      * \param baseOffset offset of data in the enclosing stream, for error messages
      * \return the block (throws KvWireError with the offset on a truncated, oversized or
-     *         inconsistent payload; never reads out of bounds)
+     *         inconsistent payload, never reading out of bounds; KvError on arguments no payload
+     *         could match: missing or unfitting bases, a negative geometry)
      */
     KvBlock Decode(const uint8_t* data,
                    std::size_t size,
@@ -85,12 +104,16 @@ class KvCodec
                    uint64_t baseOffset = 0) const;
 
   private:
-    int m_keepPercent = 100; //!< top stage, 100 = none
-    int64_t m_pcaRank = 0;   //!< pca stage, 0 = none
-    int m_bits = 16;         //!< 16 = FP16, else quantization bits
-    int64_t m_group = 32;    //!< quantization group size
-    int64_t m_recent = 0;    //!< recent tokens kept FP16
-    bool m_rans = false;     //!< entropy-code the symbols
+    /// \return the width of the coded rows: the PCA rank, else kvDim (throws KvError if a pca
+    ///         stage lacks bases or they do not fit kvDim and the rank)
+    int64_t CodedWidth(int64_t kvDim, const LayerBases* bases) const;
+    /// \return indices of the tokens to encode (throws KvError on bad importance)
+    std::vector<int64_t> KeptTokens(int64_t tokens, const Vector* importance) const;
+    /// \return the kept tokens a payload header names (throws KvWireError unless its bits,
+    ///         width and token count are those this codec expects)
+    std::vector<int64_t> ReadHeader(ByteReader& in, int64_t width, int64_t tokens) const;
+
+    CodecSpec m_spec; //!< the stages
 };
 
 } // namespace kv

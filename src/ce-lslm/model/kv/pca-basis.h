@@ -37,23 +37,32 @@ class PcaBasis
     const Vector& Mean() const;
     /// \return components [dim x Rank()], orthonormal columns
     const Matrix& Components() const;
-    /// \return the variance along each component [Rank()], decreasing
+    /// \return the variance along each component [Rank()], decreasing (zeros for a basis read
+    ///         by Deserialize: variances do not travel)
     const Vector& Variances() const;
 
-    /// \return coefficients of rows on the first `rank` components [n x rank]
+    /// \return least-squares coefficients of rows [n x dim] on the first `rank` components
+    ///         [n x rank]: the dot products for orthonormal components, and still the orthogonal
+    ///         projection for FP16-rounded ones (throws KvError on a bad rank or width)
     Matrix Project(const Matrix& rows, int64_t rank) const;
     /// \return rows rebuilt from coefficients on the first coefficients.cols() components
     Matrix Reconstruct(const Matrix& coefficients) const;
 
-    /// \return this basis cut to its first `rank` components, its values rounded to FP16 (what
-    ///         a receiver holds after Serialize/Deserialize)
+    /// \return this basis cut to its first `rank` components, its mean and components rounded
+    ///         to FP16 (what a receiver holds after Serialize/Deserialize; codecs use this on both
+    ///         sides so that they agree bit for bit)
     PcaBasis Truncated(int64_t rank) const;
-    /// Write dim, rank, mean and the first `rank` components as FP16.
+    /// Write u16 dim, u16 rank, the mean (FP16 x dim) and the first `rank` components (FP16,
+    /// column by column), 4 + 2 * dim * (rank + 1) bytes (throws KvError if dim > 4096).
     void Serialize(ByteWriter& out, int64_t rank) const;
-    /// \return a basis read back (throws KvWireError on a truncated or inconsistent record)
+    /// \return a basis read back (throws KvWireError on a truncated record or one that does not
+    ///         have 1 <= rank <= dim <= 4096)
     static PcaBasis Deserialize(ByteReader& in);
 
   private:
+    /// Throw KvError unless 1 <= rank <= Rank().
+    void CheckRank(int64_t rank) const;
+
     Vector m_mean;       //!< [dim]
     Matrix m_components; //!< [dim x rank]
     Vector m_variances;  //!< [rank]
