@@ -44,6 +44,25 @@ FixSigns(Eigen::MatrixXd& columns)
 
 } // namespace
 
+PcaBasis::PcaBasis(Vector mean, Matrix components, Vector variances)
+    : m_mean(std::move(mean))
+    , m_components(std::move(components))
+    , m_variances(std::move(variances))
+{
+    const int64_t dim = m_mean.size();
+    const int64_t rank = m_components.cols();
+    if (dim < 1 || m_components.rows() != dim || rank < 1 || rank > dim
+        || m_variances.size() != rank || !m_mean.allFinite() || !m_components.allFinite()
+        || !m_variances.allFinite())
+    {
+        throw KvError("PCA basis: need a mean of dim values, dim x rank components and rank "
+                      "variances, all finite, with 1 <= rank <= dim; got mean "
+                      + std::to_string(dim) + ", components " + std::to_string(m_components.rows())
+                      + " x " + std::to_string(rank) + ", variances "
+                      + std::to_string(m_variances.size()));
+    }
+}
+
 PcaBasis
 PcaBasis::Fit(const Matrix& rows)
 {

@@ -24,6 +24,14 @@ class PcaBasis
   public:
     PcaBasis() = default;
     /**
+     * A basis stored elsewhere (e.g. in an alignment file).
+     * \param mean [dim]
+     * \param components [dim x rank], 1 <= rank <= dim
+     * \param variances [rank]
+     * Throws KvError on inconsistent shapes or non-finite values.
+     */
+    PcaBasis(Vector mean, Matrix components, Vector variances);
+    /**
      * \param rows samples [n x dim], n >= 1
      * \return the basis with all dim components (throws KvError if rows is empty)
      */
