@@ -6,6 +6,7 @@
 // into an edge cache (identity alignment == the model's own prefill), the file format and the
 // fitter.
 
+#include "kv-test-utils.h"
 #include "llm-test-utils.h"
 #include "test-utils.h"
 
@@ -34,37 +35,10 @@ using ns3::llm::KvCache;
 using ns3::llm::Transformer;
 
 Matrix
-RandomMatrix(int64_t rows, int64_t cols, uint32_t seed, float scale = 1.0f)
+RandomMatrix(int64_t rows, int64_t cols, uint32_t seed)
 {
     std::mt19937 rng(seed);
-    std::normal_distribution<float> normal(0.0f, scale);
-    Matrix m(rows, cols);
-    for (Eigen::Index i = 0; i < m.size(); ++i)
-    {
-        m.data()[i] = normal(rng);
-    }
-    return m;
-}
-
-ModelConfig
-ByteConfig(int64_t hidden, int64_t layers, int64_t heads, int64_t kvHeads)
-{
-    ModelConfig config = SmallConfig(hidden, layers, heads, kvHeads, 2 * hidden, 260, true);
-    config.tokenizer = "byte";
-    config.maxPositions = 1024;
-    return config;
-}
-
-std::vector<std::string>
-SomeTexts()
-{
-    std::string text;
-    for (int i = 0; i < 60; ++i)
-    {
-        text += "Sentence " + std::to_string(i) + " talks about the bears, the pitch and game "
-                + std::to_string(i * 7 % 13) + ". ";
-    }
-    return {text, text.substr(500) + " And more words follow here."};
+    return RandomNormal(rows, cols, rng);
 }
 
 TEST(LinearMap, RidgeFitRecoversAKnownAffineMap)

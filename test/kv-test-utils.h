@@ -7,6 +7,8 @@
 
 // Deterministic KV-like data and checks shared by the KV layer's suites.
 
+#include "llm-test-utils.h"
+
 #include "ns3/half-precision.h"
 #include "ns3/kv-block.h"
 #include "ns3/pca-basis.h"
@@ -14,6 +16,7 @@
 #include <cmath>
 #include <gtest/gtest.h>
 #include <random>
+#include <string>
 #include <vector>
 
 namespace ce_lslm_test
@@ -148,6 +151,30 @@ ReferenceTop(const Vector& importance, int64_t count)
         }
     }
     return kept;
+}
+
+/// A small byte-tokenizer Llama shape (vocabulary 260), as the committed models.
+inline ns3::llm::ModelConfig
+ByteConfig(int64_t hidden, int64_t layers, int64_t heads, int64_t kvHeads)
+{
+    ns3::llm::ModelConfig config =
+        SmallConfig(hidden, layers, heads, kvHeads, 2 * hidden, 260, true);
+    config.tokenizer = "byte";
+    config.maxPositions = 1024;
+    return config;
+}
+
+/// Deterministic English-like calibration texts of a few kilobytes.
+inline std::vector<std::string>
+SomeTexts()
+{
+    std::string text;
+    for (int i = 0; i < 60; ++i)
+    {
+        text += "Sentence " + std::to_string(i) + " talks about the bears, the pitch and game "
+                + std::to_string(i * 7 % 13) + ". ";
+    }
+    return {text, text.substr(500) + " And more words follow here."};
 }
 
 } // namespace ce_lslm_test
