@@ -16,6 +16,8 @@
 //
 // Exit codes: 0 success, 1 runtime error, 2 bad command line, model, workload or text file.
 
+#include "cli-support.h"
+
 #include "ns3/byte-tokenizer.h"
 #include "ns3/kernel-threads.h"
 #include "ns3/llm-error.h"
@@ -39,6 +41,8 @@
 
 namespace po = boost::program_options;
 using namespace ns3::llm;
+using ce_lslm_cli::ReadTextFile;
+using ce_lslm_cli::UsageError;
 using ns3::WorkloadItem;
 using ns3::WorkloadTrace;
 
@@ -51,13 +55,6 @@ constexpr std::array<double, 2> THRESHOLDS = {0.8, 0.9};
 constexpr std::array<const char*, 2> THRESHOLD_NAMES = {"threshold_0.8", "threshold_0.9"};
 /// Default window of text mode without context, as in scripts/train_models.py's evaluation.
 constexpr int64_t SHORT_WINDOW = 128;
-
-/// A bad command line or input file: exit status 2.
-class UsageError : public std::runtime_error
-{
-  public:
-    using runtime_error::runtime_error;
-};
 
 /// What the command line asked for.
 struct EvalOptions
@@ -420,27 +417,6 @@ PrintTable(const std::vector<ModelReport>& reports)
                 "probability >= x; a@x: agreement when passing\n");
 }
 
-std::string
-ReadText(const std::string& path)
-{
-    if (std::filesystem::is_directory(path))
-    {
-        throw UsageError(path + ": is a directory, not a text file");
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-    {
-        throw UsageError(path + ": cannot open text file: " + std::strerror(errno));
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (in.bad())
-    {
-        throw UsageError(path + ": cannot read text file");
-    }
-    return text.str();
-}
-
 /// \return the positions a request takes: <bos> context query continuation, except the
 /// continuation's last token, which is only predicted
 int64_t
@@ -690,7 +666,7 @@ Prepare(const EvalOptions& o)
     {
         for (const std::string& path : o.texts)
         {
-            run.documents.push_back(ReadText(path));
+            run.documents.push_back(ReadTextFile(path));
             run.textBytes += static_cast<int64_t>(run.documents.back().size());
         }
         if (run.textBytes == 0)

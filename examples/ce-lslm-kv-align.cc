@@ -12,6 +12,8 @@
 //
 // Exit codes: 0 success, 1 runtime error, 2 bad command line, model or text file.
 
+#include "cli-support.h"
+
 #include "ns3/alignment-fitter.h"
 #include "ns3/kernel-threads.h"
 #include "ns3/kv-error.h"
@@ -28,17 +30,11 @@
 
 namespace po = boost::program_options;
 using namespace ns3::kv;
+using ce_lslm_cli::UsageError;
 using ns3::llm::Transformer;
 
 namespace
 {
-
-/// A bad command line or input file: exit status 2.
-class UsageError : public std::runtime_error
-{
-  public:
-    using runtime_error::runtime_error;
-};
 
 struct Options
 {
@@ -51,19 +47,6 @@ struct Options
     int threads = 1;
     AlignmentFitOptions fit;
 };
-
-std::string
-ReadText(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    if (!in || std::filesystem::is_directory(path))
-    {
-        throw UsageError(path + ": cannot open text file");
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 Options
 ParseOptions(int argc, char** argv, bool& help)
@@ -165,7 +148,7 @@ main(int argc, char** argv)
         }
         for (const std::string& path : o.texts)
         {
-            texts.push_back(ReadText(path));
+            texts.push_back(ce_lslm_cli::ReadTextFile(path));
         }
         ns3::llm::KernelThreads::Set(o.threads);
         const Transformer cloud = Transformer::Load(o.cloud);

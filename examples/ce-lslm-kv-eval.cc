@@ -20,6 +20,8 @@
 //
 // Exit codes: 0 success, 1 runtime error, 2 bad command line, model, alignment or workload.
 
+#include "cli-support.h"
+
 #include "ns3/byte-tokenizer.h"
 #include "ns3/context-assembler.h"
 #include "ns3/evaluator.h"
@@ -45,6 +47,7 @@
 
 namespace po = boost::program_options;
 using namespace ns3::kv;
+using ce_lslm_cli::UsageError;
 using ns3::llm::ByteTokenizer;
 using ns3::llm::KvCache;
 using ns3::llm::TokenSequence;
@@ -56,13 +59,6 @@ namespace
 /// The default codecs: the reference, quantization alone, PCA, pruning and their compositions.
 const char* DEFAULT_SPECS = "fp16,q8,q4,q4+rans,q2,q2w16+rans,pca32+q8,pca16+q4,pca16+q4+rans,"
                             "top50+q4+rans,top50+pca16+q4+rans";
-
-/// A bad command line or input file: exit status 2.
-class UsageError : public std::runtime_error
-{
-  public:
-    using runtime_error::runtime_error;
-};
 
 struct Options
 {

@@ -215,7 +215,8 @@ TEST(Transformer, ContextFusionWeightsTheContextsShareOfAttention)
     const Transformer model(ModelWeights::Random(SmallConfig(32, 2, 4, 2, 48, 30, true), 12));
     const TokenSequence context = SomeTokens(12, 30, 6);
     const TokenSequence prompt = SomeTokens(5, 30, 7);
-    auto promptLogits = [&](float logWeight, bool withContext) {
+    auto promptLogits = [&](float logWeight, bool withContext)
+    {
         KvCache cache(model.Config());
         if (withContext)
         {
