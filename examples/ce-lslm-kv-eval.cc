@@ -31,6 +31,7 @@
 #include "ns3/kv-receiver.h"
 #include "ns3/kv-sender.h"
 #include "ns3/llm-error.h"
+#include "ns3/token-importance.h"
 #include "ns3/transformer.h"
 #include "ns3/workload-trace.h"
 
@@ -122,22 +123,6 @@ AddError(const KvBlock& got,
     }
 }
 
-/// Mean attention each context token received from the tokens after it, summed over layers.
-ns3::llm::Vector
-MeanAttentionReceived(const ns3::llm::ForwardResult& result, int64_t tokens)
-{
-    ns3::llm::Vector importance = ns3::llm::Vector::Zero(tokens);
-    for (const auto& [layer, received] : result.attentionImportance)
-    {
-        importance += received.head(tokens);
-    }
-    for (int64_t i = 0; i < tokens; ++i)
-    {
-        importance[i] /= static_cast<float>(tokens - i); // queries that could see token i
-    }
-    return importance;
-}
-
 class KvEvaluation
 {
   public:
@@ -207,7 +192,8 @@ class KvEvaluation
         options.logits = ns3::llm::ForwardOptions::Logits::NONE;
         options.attentionImportance = true;
         KvCache cloud(m_cloud.Config());
-        run.importance = MeanAttentionReceived(m_cloud.Forward(run.tokens, cloud, options), n);
+        run.importance =
+            TokenImportance::FromPrefill(m_cloud.Forward(run.tokens, cloud, options), n);
         run.aligned = m_alignment.Project(cloud, 0, n);
         run.own = KvCache(m_edge.Config());
         options.attentionImportance = false;
@@ -440,16 +426,8 @@ KvEvaluation::PrintTable() const
                 static_cast<long long>(m_contextTokens),
                 m_options.alignment.c_str(),
                 m_alignment.Mapping().ToString().c_str());
-    std::printf("%-22s %7s %6s %6s %10s %7s %6s %10s %10s\n",
-                "condition",
-                "bpb",
-                "acc",
-                "agree",
-                "B/ctx-tok",
-                "x fp16",
-                "kept",
-                "codec err",
-                "total err");
+    std::puts("condition                  bpb    acc  agree  B/ctx-tok  x fp16   kept"
+              "  codec err  total err");
     for (const nlohmann::json& row : j["conditions"])
     {
         const std::string name = row["spec"].get<std::string>().empty()

@@ -14,6 +14,7 @@
 #include "ns3/kv-error.h"
 #include "ns3/kv-receiver.h"
 #include "ns3/kv-sender.h"
+#include "ns3/token-importance.h"
 #include "ns3/transformer.h"
 
 #include <gtest/gtest.h>
@@ -147,6 +148,31 @@ TEST_F(KvTransferTest, PrunedContextStillEndsWhereTheContextEnds)
     EXPECT_EQ(cache.Layer(3).Positions().back(), n);
     // The sender needs importance for a top stage.
     EXPECT_THROW(KvSender(m_alignment, KvCodec::Parse("top50+q8")).Encode(Blocks(), nullptr, held),
+                 KvError);
+}
+
+TEST_F(KvTransferTest, ImportanceIsTheMeanAttentionATokenReceives)
+{
+    KvCache cache(m_edge.Config());
+    ForwardOptions options;
+    options.attentionImportance = true;
+    const ns3::llm::ForwardResult prefill = m_edge.Forward(m_context, cache, options);
+    const auto n = static_cast<int64_t>(m_context.size());
+    const Vector importance = TokenImportance::FromPrefill(prefill, n);
+    // Every head of every query spreads a weight of 1 over the tokens it sees: undoing the mean
+    // gives layers x heads x queries in total.
+    double total = 0;
+    for (int64_t i = 0; i < n; ++i)
+    {
+        total += importance[i] * static_cast<double>(n - i);
+    }
+    const auto& c = m_edge.Config();
+    EXPECT_NEAR(total, static_cast<double>(c.numLayers * c.numHeads * n), 1e-3 * n);
+    // The last token is seen only by itself: its importance is its self-attention.
+    EXPECT_GT(importance[n - 1], 0.0f);
+    options.attentionImportance = false;
+    KvCache other(m_edge.Config());
+    EXPECT_THROW(TokenImportance::FromPrefill(m_edge.Forward(m_context, other, options), n),
                  KvError);
 }
 
