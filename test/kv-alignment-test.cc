@@ -221,6 +221,10 @@ TEST(KvAlignment, FileRoundTripsAndReportsBadFiles)
     const KvAlignment loaded = KvAlignment::Load(path);
     EXPECT_EQ(loaded.Serialize(), fitted.Serialize());
     EXPECT_EQ(loaded.Id(), fitted.Id());
+    // The id follows the contents: another fusion weight is another alignment.
+    KvAlignment changed = loaded;
+    changed.SetFusionLogWeight(1, loaded.Link(1).fusionLogWeight + 1.0f);
+    EXPECT_NE(changed.Id(), loaded.Id());
     EXPECT_EQ(loaded.Mapping().Sources(), fitted.Mapping().Sources());
     EXPECT_EQ(loaded.Codebook().size(), 1u);
     EXPECT_NO_THROW(loaded.CheckModels(cloud.Config(), edge.Config()));

@@ -203,8 +203,12 @@ KvAlignment::Save(const std::string& path) const
 uint32_t
 KvAlignment::Id() const
 {
-    const std::vector<uint8_t> bytes = Serialize();
-    return Crc32c(bytes.data(), bytes.size());
+    if (!m_id)
+    {
+        const std::vector<uint8_t> bytes = Serialize();
+        m_id = Crc32c(bytes.data(), bytes.size());
+    }
+    return *m_id;
 }
 
 KvAlignment

@@ -174,6 +174,7 @@ KvAlignment::SetCodebook(KvCodebook codebook)
         }
     }
     m_codebook = std::move(codebook);
+    m_id.reset();
 }
 
 const KvCodebook&
@@ -196,6 +197,7 @@ KvAlignment::SetProvenance(const std::string& json, const Eigen::MatrixXd& simil
                       + " x " + std::to_string(m_cloud.layers));
     }
     m_provenance = json;
+    m_id.reset();
     m_similarity = similarity;
 }
 
@@ -220,6 +222,7 @@ KvAlignment::SetFusionLogWeight(int64_t edgeLayer, float logWeight)
                       + " takes no cloud KV or the fusion weight is not finite");
     }
     m_links[static_cast<std::size_t>(edgeLayer)].fusionLogWeight = logWeight;
+    m_id.reset();
 }
 
 void

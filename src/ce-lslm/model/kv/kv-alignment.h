@@ -11,6 +11,7 @@
 
 #include <Eigen/Core>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -141,17 +142,18 @@ class KvAlignment
     /// \return the alignment in a file (throws KvError naming the file and the key on any problem)
     static KvAlignment Load(const std::string& path);
     /// \return CRC-32C of Serialize(): the id a KV stream carries so a receiver can check that
-    ///         it decodes with the alignment the sender used
+    ///         it decodes with the alignment the sender used (computed once)
     uint32_t Id() const;
 
   private:
-    AlignedModel m_cloud;            //!< sender shape
-    AlignedModel m_edge;             //!< receiver shape
-    LayerMapping m_mapping;          //!< sources
-    std::vector<LayerLink> m_links;  //!< per edge layer
-    KvCodebook m_codebook;           //!< PCA bases by edge layer
-    std::string m_provenance = "{}"; //!< how it was fitted
-    Eigen::MatrixXd m_similarity;    //!< [edge x cloud] similarity at fitting
+    AlignedModel m_cloud;                 //!< sender shape
+    AlignedModel m_edge;                  //!< receiver shape
+    LayerMapping m_mapping;               //!< sources
+    std::vector<LayerLink> m_links;       //!< per edge layer
+    KvCodebook m_codebook;                //!< PCA bases by edge layer
+    std::string m_provenance = "{}";      //!< how it was fitted
+    Eigen::MatrixXd m_similarity;         //!< [edge x cloud] similarity at fitting
+    mutable std::optional<uint32_t> m_id; //!< Id(), computed once (every setter resets it)
 };
 
 } // namespace kv
