@@ -356,13 +356,14 @@ KvEvaluation::Json() const
     {
         fusion[std::to_string(layer)] = m_alignment.Link(layer).fusionLogWeight;
     }
-    return {{"cloud", m_options.cloud},
-            {"edge", m_options.edge},
+    using ce_lslm_cli::SourceRelative;
+    return {{"cloud", SourceRelative(m_options.cloud)},
+            {"edge", SourceRelative(m_options.edge)},
             {"alignment",
-             {{"path", m_options.alignment},
+             {{"path", SourceRelative(m_options.alignment)},
               {"mapping", m_alignment.Mapping().ToString()},
               {"fusion_log_weights", fusion}}},
-            {"workload", m_options.workload},
+            {"workload", SourceRelative(m_options.workload)},
             {"contexts", m_contexts},
             {"requests", m_requests},
             {"context_tokens", m_contextTokens},
@@ -424,7 +425,7 @@ KvEvaluation::PrintTable() const
                 static_cast<long long>(m_requests),
                 static_cast<long long>(m_contexts),
                 static_cast<long long>(m_contextTokens),
-                m_options.alignment.c_str(),
+                ce_lslm_cli::SourceRelative(m_options.alignment).c_str(),
                 m_alignment.Mapping().ToString().c_str());
     std::puts("condition                  bpb    acc  agree  B/ctx-tok  x fp16   kept"
               "  codec err  total err");

@@ -48,6 +48,15 @@ ReadTextFile(const std::string& path)
     return text.str();
 }
 
+/// \return path relative to the source tree if it lies inside it (the tools' defaults do), so
+///         that reports written by the tools do not depend on where the tree was checked out
+inline std::string
+SourceRelative(const std::string& path)
+{
+    const std::string root = std::string(CE_LSLM_SOURCE_DIR) + "/";
+    return path.rfind(root, 0) == 0 ? path.substr(root.size()) : path;
+}
+
 } // namespace ce_lslm_cli
 
 #endif // CE_LSLM_CLI_SUPPORT_H
