@@ -108,8 +108,8 @@ struct ContextRun
 /// Add the error of a delivered block against reference rows of the same layer (row = position).
 void
 AddError(const KvBlock& got,
-         const Matrix& referenceKeys,
-         const Matrix& referenceValues,
+         const Eigen::Ref<const Matrix>& referenceKeys,
+         const Eigen::Ref<const Matrix>& referenceValues,
          double& errorSq,
          double& normSq)
 {
@@ -238,11 +238,7 @@ class KvEvaluation
                      aligned.values,
                      c.codecSq[block.layer],
                      c.normSq[block.layer]);
-            AddError(block,
-                     Matrix(own.Keys()),
-                     Matrix(own.Values()),
-                     c.totalSq[block.layer],
-                     c.ownSq[block.layer]);
+            AddError(block, own.Keys(), own.Values(), c.totalSq[block.layer], c.ownSq[block.layer]);
         }
         return m_assembler.Assemble(run.tokens, delivered, nullptr);
     }
@@ -482,7 +478,7 @@ SplitSpecs(const std::string& list)
         {
             throw UsageError("--specs: empty spec in '" + list + "'");
         }
-        KvCodec::Parse(spec); // reports a bad spec before any work
+        // Parsing reports a bad spec before any work.
         reference = reference || KvCodec::Parse(spec).IsReference();
         specs.push_back(spec);
     }
