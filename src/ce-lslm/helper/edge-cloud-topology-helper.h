@@ -77,6 +77,14 @@ class EdgeCloudTopologyHelper
     /// \param parameters parameters of every edge-cloud link
     void SetBackhaulLink(const PointToPointLinkParameters& parameters);
     /**
+     * \brief Connect neighbouring edges with point-to-point links (the edge-edge tier): the
+     * edges form a ring, edge i linked to edge (i + 1) mod E (one link for E = 2, none for
+     * E = 1). Off by default.
+     * \param enabled whether to build the edge-edge links
+     * \param parameters parameters of every edge-edge link
+     */
+    void SetEdgeLinks(bool enabled, const PointToPointLinkParameters& parameters);
+    /**
      * \brief Use the 6G radio for the terminal-edge access instead of point-to-point links.
      * \param radio the configured radio helper (copied)
      * \param layout where base stations and terminals stand
@@ -127,6 +135,26 @@ class EdgeCloudTopologyHelper
      * \return the backhaul link's devices: [0] on the edge, [1] on the cloud
      */
     NetDeviceContainer GetBackhaulDevices(uint32_t edge) const;
+
+    /**
+     * \param edge edge index
+     * \return the edges linked to \p edge by edge-edge links, in increasing index order
+     * (empty when edge-edge links are off)
+     */
+    std::vector<uint32_t> GetNeighbours(uint32_t edge) const;
+    /**
+     * \param edge edge index
+     * \param neighbour one of GetNeighbours(edge)
+     * \return the neighbour's address on the link between the two
+     */
+    Ipv4Address GetNeighbourAddress(uint32_t edge, uint32_t neighbour) const;
+    /// \return the number of edge-edge links
+    uint32_t GetEdgeLinkCount() const;
+    /**
+     * \param link edge-edge link index, in [0, GetEdgeLinkCount())
+     * \return the link's two devices
+     */
+    NetDeviceContainer GetEdgeLinkDevices(uint32_t link) const;
 
     /**
      * \brief Fix the random streams of the links' error models, the radio, the terminal

@@ -49,6 +49,14 @@ EdgeApp::GetTypeId()
             .AddTraceSource("BackhaulRx",
                             "A protocol message was received from the cloud.",
                             MakeTraceSourceAccessor(&EdgeApp::m_backhaulRxTrace),
+                            "ns3::ProtocolMessage::TracedCallback")
+            .AddTraceSource("PeerTx",
+                            "A protocol message was handed to TCP, to a neighbouring edge.",
+                            MakeTraceSourceAccessor(&EdgeApp::m_peerTxTrace),
+                            "ns3::ProtocolMessage::TracedCallback")
+            .AddTraceSource("PeerRx",
+                            "A protocol message was received from a neighbouring edge.",
+                            MakeTraceSourceAccessor(&EdgeApp::m_peerRxTrace),
                             "ns3::ProtocolMessage::TracedCallback");
     return tid;
 }

@@ -113,6 +113,8 @@ class EdgeApp : public CeApplication
     MessageTrace m_accessTxTrace;   //!< to a terminal
     MessageTrace m_backhaulTxTrace; //!< to the cloud
     MessageTrace m_backhaulRxTrace; //!< from the cloud
+    MessageTrace m_peerTxTrace;     //!< to a neighbouring edge
+    MessageTrace m_peerRxTrace;     //!< from a neighbouring edge
 };
 
 } // namespace ns3

@@ -28,8 +28,11 @@ class ErrorHeader : public Header
         UPSTREAM_UNAVAILABLE = 1, //!< the node that should serve the request is not reachable
         MALFORMED_REQUEST = 2,    //!< the request is not valid (e.g. zero answer tokens)
         DUPLICATE_REQUEST = 3,    //!< a request with the same id is already in flight
-        REJECTED = 4              //!< the server can never fit this request (its compute
+        REJECTED = 4,             //!< the server can never fit this request (its compute
                                   //!< engine refused it: too large for memory)
+        CONTEXT_NOT_HELD = 5      //!< a CONTEXT_FETCH asked a node for context KV it does not
+                                  //!< hold (a neighbouring edge evicted it), or for layers or a
+                                  //!< codec spec it cannot serve
     };
 
     static constexpr uint32_t SERIALIZED_SIZE = 2; //!< bytes on the wire

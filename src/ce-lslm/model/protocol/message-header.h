@@ -31,8 +31,15 @@ class MessageHeader : public Header
         REQUEST = 1, //!< terminal -> edge -> cloud: a new inference request (RequestHeader)
         TOKEN = 2,   //!< cloud -> edge -> terminal: one answer token (TokenHeader)
         ERROR = 3,   //!< any direction: the request failed (ErrorHeader)
-        CANCEL = 4   //!< terminal -> edge -> cloud: stop serving this request; no body, no
+        CANCEL = 4,  //!< terminal -> edge -> cloud: stop serving this request; no body, no
                      //!< payload; the server answers nothing
+        CONTEXT_FETCH = 5, //!< edge -> cloud or neighbouring edge: send the KV of some layers of
+                           //!< a shared context (ContextHeader; payload: codec spec); the
+                           //!< request id field carries the fetch's own id
+        KV_DATA = 6,       //!< answer to a CONTEXT_FETCH: a piece of the KV stream
+                           //!< (KvDataHeader; payload: stream bytes and padding)
+        CONTEXT_HELD = 7   //!< edge -> neighbouring edge: the layers of a context the sender
+                           //!< now holds (ContextHeader); no payload
     };
 
     static constexpr uint8_t VERSION = 2;           //!< protocol version written and accepted

@@ -5,7 +5,9 @@
 #ifndef CE_LSLM_PROTOCOL_MESSAGE_H
 #define CE_LSLM_PROTOCOL_MESSAGE_H
 
+#include "context-header.h"
 #include "error-header.h"
+#include "kv-data-header.h"
 #include "message-header.h"
 #include "request-header.h"
 #include "token-header.h"
@@ -13,6 +15,7 @@
 #include "ns3/packet.h"
 
 #include <string>
+#include <vector>
 
 namespace ns3
 {
@@ -48,6 +51,8 @@ struct ProtocolMessage
     RequestHeader request;    //!< body, when header.GetType() == MessageHeader::REQUEST
     TokenHeader token;        //!< body, when header.GetType() == MessageHeader::TOKEN
     ErrorHeader error;        //!< body, when header.GetType() == MessageHeader::ERROR
+    ContextHeader context;    //!< body of CONTEXT_FETCH and CONTEXT_HELD
+    KvDataHeader kvData;      //!< body of KV_DATA
     uint32_t payloadBytes{0}; //!< bytes after the headers (payload.size())
     std::string payload;      //!< the bytes after the headers, copied out of the message
 };
@@ -109,6 +114,36 @@ Ptr<Packet> MakeErrorMessage(uint64_t requestId, ErrorHeader::Code code);
  * \return a CANCEL message (common header only)
  */
 Ptr<Packet> MakeCancelMessage(uint64_t requestId);
+
+/**
+ * \param fetchId the fetch's id (chosen by the fetching edge; names no request)
+ * \param context the context and the layers asked for
+ * \param codecSpec the codec spec the KV is to be encoded with (kv::KvCodec syntax), carried
+ *        as the payload
+ * \return a CONTEXT_FETCH message (content class CONTROL)
+ */
+Ptr<Packet> MakeContextFetchMessage(uint64_t fetchId,
+                                    const ContextHeader& context,
+                                    const std::string& codecSpec);
+
+/**
+ * \param fetchId the fetch this piece answers
+ * \param header the piece's header; header.GetStreamBytes() must equal \p stream.size()
+ * \param stream the KV-stream bytes of the piece
+ * \param payloadBytes payload size (>= stream.size()); the bytes after the stream are zeros
+ * \return a KV_DATA message (content class KV)
+ */
+Ptr<Packet> MakeKvDataMessage(uint64_t fetchId,
+                              const KvDataHeader& header,
+                              const std::vector<uint8_t>& stream,
+                              uint32_t payloadBytes);
+
+/**
+ * \param id an id chosen by the sender (names no request)
+ * \param context the context and the layers the sender now holds
+ * \return a CONTEXT_HELD message (content class CONTROL)
+ */
+Ptr<Packet> MakeContextHeldMessage(uint64_t id, const ContextHeader& context);
 
 /**
  * \brief Decode a message received from a peer, checking every size and field first.
