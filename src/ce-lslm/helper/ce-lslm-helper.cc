@@ -9,11 +9,17 @@
 
 #include "ns3/boolean.h"
 #include "ns3/config.h"
+#include "ns3/context-kv-server.h"
 #include "ns3/device-profile.h"
 #include "ns3/double.h"
 #include "ns3/enum.h"
 #include "ns3/frame-header.h"
+#include "ns3/integer.h"
 #include "ns3/kernel-threads.h"
+#include "ns3/kv-codec.h"
+#include "ns3/kv-error.h"
+#include "ns3/kv-layer-sender.h"
+#include "ns3/kv-sender.h"
 #include "ns3/llm-error.h"
 #include "ns3/log.h"
 #include "ns3/message-header.h"
@@ -37,6 +43,32 @@ NS_LOG_COMPONENT_DEFINE("CeLslmHelper");
 
 namespace
 {
+
+/**
+ * \brief Check that every codec spec of the ce_lslm section parses, and that edges can encode
+ * their own KV with the peer codec (no pca stage: the bases cover only the cloud's layers).
+ * \throw ConfigError naming the key
+ */
+void
+CheckCodecs(const std::vector<std::string>& codecs, const std::string& peer)
+{
+    for (const std::string& spec : codecs)
+    {
+        const std::string key = spec == peer ? "ce_lslm.peer_codec" : "ce_lslm.codec";
+        try
+        {
+            if (kv::KvCodec::Parse(spec).PcaRank() > 0 && key == "ce_lslm.peer_codec")
+            {
+                throw ConfigError(key,
+                                  "'" + spec + "' has a pca stage; edge-to-edge KV has no bases");
+            }
+        }
+        catch (const kv::KvError& error)
+        {
+            throw ConfigError(spec == peer ? key : "ce_lslm.codec (or codec_ladder)", error.what());
+        }
+    }
+}
 
 // Fixed, disjoint ranges of random stream indices per component, so that adding terminals
 // never shifts the streams of the links (and the other way round).
@@ -233,21 +265,11 @@ CeLslmHelper::GetModel(ModelRole role) const
     return model;
 }
 
-Ptr<RequestServer>
-CeLslmHelper::MakeModelServer(ServingTier tier, ModelRole role) const
+void
+CeLslmHelper::ConfigureEngine(Ptr<ComputeEngine> engine, ServingTier tier, ModelRole role) const
 {
-    NS_ABORT_MSG_UNLESS(m_workload, "CeLslmHelper: model servers need a trace workload");
     const std::string section = ServingTierName(tier); // its configuration section
-    Ptr<ModelServer> server = CreateObject<ModelServer>();
     std::shared_ptr<ExecutedModel> model = GetModel(role);
-    server->SetModel(model);
-    server->SetReference(GetModel(ModelRole::LLM));
-    server->SetWorkload(m_workload);
-    server->SetAttribute("ContextCache",
-                         BooleanValue(m_config.GetBool(section + ".context_cache")));
-    server->SetAttribute("BytesPerToken",
-                         UintegerValue(m_config.GetInt("workload.bytes_per_token")));
-
     const DeviceProfile device = DeviceProfile::Get(m_config.GetString(section + ".device"));
     const std::string profileKey = ModelKey(role) + ".profile";
     const std::string profile = m_config.GetString(profileKey);
@@ -264,13 +286,168 @@ CeLslmHelper::MakeModelServer(ServingTier tier, ModelRole role) const
                 + "' (" + std::to_string(std::llround(device.memoryBytes / 1e9)) + " GB, " + section
                 + ".device)");
     }
-    Ptr<ComputeEngine> engine = server->GetEngine();
     // The model first: the engine checks that its current model fits each device it is given.
     engine->SetModel(declared);
     engine->SetDevice(device);
     engine->SetAttribute("MaxBatch", UintegerValue(m_config.GetInt(section + ".max_batch")));
     engine->SetAttribute("PrefillChunkTokens",
                          UintegerValue(m_config.GetInt(section + ".prefill_chunk_tokens")));
+}
+
+Ptr<RequestServer>
+CeLslmHelper::MakeModelServer(ServingTier tier, ModelRole role) const
+{
+    NS_ABORT_MSG_UNLESS(m_workload, "CeLslmHelper: model servers need a trace workload");
+    const std::string section = ServingTierName(tier);
+    Ptr<ModelServer> server = CreateObject<ModelServer>();
+    server->SetModel(GetModel(role));
+    server->SetReference(GetModel(ModelRole::LLM));
+    server->SetWorkload(m_workload);
+    server->SetAttribute("ContextCache",
+                         BooleanValue(m_config.GetBool(section + ".context_cache")));
+    server->SetAttribute("BytesPerToken",
+                         UintegerValue(m_config.GetInt("workload.bytes_per_token")));
+    ConfigureEngine(server->GetEngine(), tier, role);
+    return server;
+}
+
+std::shared_ptr<const kv::KvAlignment>
+CeLslmHelper::GetAlignment() const
+{
+    if (m_alignment)
+    {
+        return m_alignment;
+    }
+    const std::string key = "ce_lslm.alignment";
+    try
+    {
+        auto alignment = std::make_shared<kv::KvAlignment>(
+            kv::KvAlignment::Load(ResolvePath(m_config.GetString(key), key)));
+        alignment->CheckModels(GetModel(ModelRole::LLM)->GetTransformer().Config(),
+                               GetModel(ModelRole::SLM)->GetTransformer().Config());
+        m_alignment = alignment;
+    }
+    catch (const kv::KvError& error)
+    {
+        throw ConfigError(key, error.what());
+    }
+    return m_alignment;
+}
+
+std::map<std::string, double>
+CeLslmHelper::MeasureLayerBytes(const std::vector<std::string>& codecs) const
+{
+    std::shared_ptr<const kv::KvAlignment> alignment = GetAlignment();
+    const WorkloadContext& context = m_workload->GetContext(m_workload->GetItem(0).context);
+    const llm::KvCache cloud = GetModel(ModelRole::LLM)->PrefillContext(context.text);
+    const std::vector<kv::KvBlock> blocks = alignment->Project(cloud, 0, cloud.Tokens());
+    Ptr<ComputeEngine> edge = CreateObject<ComputeEngine>();
+    ConfigureEngine(edge, TIER_EDGE, ModelRole::SLM);
+    const auto bytesPerToken = static_cast<uint32_t>(m_config.GetInt("workload.bytes_per_token"));
+    const KvLayerSender sizer(alignment, edge->GetModel(), bytesPerToken);
+    const double tokens = RequestServer::ContextTokens(context.text, bytesPerToken);
+    std::map<std::string, double> perToken;
+    for (const std::string& spec : codecs)
+    {
+        if (m_layerBytes.count(spec) == 0)
+        {
+            const kv::KvSender sender(*alignment, kv::KvCodec::Parse(spec));
+            double bytes = 0;
+            for (const kv::KvBlock& block : blocks)
+            {
+                // Steady state: the receiver holds the bases after its first stream.
+                std::map<int64_t, int64_t> bases;
+                sender.Encode({block}, nullptr, bases);
+                bytes +=
+                    sizer.WireBytes(sender.Encode({block}, nullptr, bases), context.text.size());
+            }
+            m_layerBytes[spec] = bytes / static_cast<double>(blocks.size()) / tokens;
+        }
+        perToken[spec] = m_layerBytes.at(spec);
+    }
+    return perToken;
+}
+
+void
+CeLslmHelper::ConfigureCeLslmEdge(Ptr<CeLslmEdgeServer> server) const
+{
+    const auto model = GetModel(ModelRole::SLM);
+    const auto alignment = GetAlignment();
+    server->SetModel(model);
+    server->SetReference(GetModel(ModelRole::LLM));
+    server->SetAlignment(alignment);
+    server->SetWorkload(m_workload);
+    ConfigureEngine(server->GetEngine(), TIER_EDGE, ModelRole::SLM);
+    const int64_t local = m_config.GetInt("ce_lslm.local_layers");
+    const int64_t layers = model->GetTransformer().Config().numLayers;
+    if (local >= 0 && (local < alignment->LocalLayers() || local > layers))
+    {
+        throw ConfigError("ce_lslm.local_layers",
+                          "value " + std::to_string(local) + " is outside ["
+                              + std::to_string(alignment->LocalLayers()) + ", "
+                              + std::to_string(layers)
+                              + "]: the alignment's receiving layers start at "
+                              + std::to_string(alignment->LocalLayers()));
+    }
+    server->SetAttribute("Schedule",
+                         EnumValue(m_config.GetString("ce_lslm.schedule") == "sequential"
+                                       ? PIPELINE_SEQUENTIAL
+                                       : PIPELINE_OVERLAPPED));
+    server->SetAttribute("LocalLayers", IntegerValue(local));
+    server->SetAttribute("Codec", StringValue(m_config.GetString("ce_lslm.codec")));
+    server->SetAttribute("CodecLadder", StringValue(m_config.GetString("ce_lslm.codec_ladder")));
+    server->SetAttribute("TtftTarget",
+                         TimeValue(Seconds(m_config.GetDouble("ce_lslm.ttft_target_ms") / 1e3)));
+    server->SetAttribute("PeerCodec", StringValue(m_config.GetString("ce_lslm.peer_codec")));
+    server->SetAttribute("EdgeEdge", BooleanValue(m_config.GetBool("ce_lslm.edge_edge")));
+    server->SetAttribute("StoreBytes",
+                         DoubleValue(m_config.GetDouble("ce_lslm.edge_store_mb") * 1e6));
+    server->SetAttribute("BytesPerToken",
+                         UintegerValue(m_config.GetInt("workload.bytes_per_token")));
+    CheckCodecs(server->GetCodecs(), m_config.GetString("ce_lslm.peer_codec"));
+
+    Ptr<ComputeEngine> cloud = CreateObject<ComputeEngine>();
+    ConfigureEngine(cloud, TIER_CLOUD, ModelRole::LLM);
+    const llm::ForwardCost prefill = cloud->GetModel().BatchCost({{1024, 0, 0}});
+    const Time perToken = Seconds(
+        cloud->GetDevice().Seconds(prefill.flops, prefill.BytesRead() + prefill.BytesWritten())
+        / 1024);
+    auto link = [this](const std::string& prefix)
+    {
+        KvFetchPlanner::Link nominal;
+        nominal.rate = m_config.GetDouble(prefix + ".rate_mbps") * 1e6 / 8;
+        nominal.delay = Seconds(m_config.GetDouble(prefix + ".delay_ms") / 1e3);
+        return nominal;
+    };
+    server->SetNominal(link("topology.backhaul"),
+                       link("topology.edge_links"),
+                       perToken,
+                       MeasureLayerBytes(server->GetCodecs()));
+}
+
+Ptr<RequestServer>
+CeLslmHelper::MakeCeLslmServer(ServingTier tier) const
+{
+    NS_ABORT_MSG_UNLESS(m_workload, "CeLslmHelper: the ce-lslm mode needs a trace workload");
+    const auto bytesPerToken = UintegerValue(m_config.GetInt("workload.bytes_per_token"));
+    if (tier == TIER_EDGE)
+    {
+        Ptr<CeLslmEdgeServer> server = CreateObject<CeLslmEdgeServer>();
+        ConfigureCeLslmEdge(server);
+        return server;
+    }
+    NS_ABORT_MSG_UNLESS(tier == TIER_CLOUD, "CeLslmHelper: no ce-lslm server on the terminal");
+    Ptr<ContextKvServer> server = CreateObject<ContextKvServer>();
+    server->SetModel(GetModel(ModelRole::LLM));
+    server->SetAlignment(GetAlignment());
+    server->SetWorkload(m_workload);
+    ConfigureEngine(server->GetEngine(), TIER_CLOUD, ModelRole::LLM);
+    Ptr<ComputeEngine> edge = CreateObject<ComputeEngine>();
+    ConfigureEngine(edge, TIER_EDGE, ModelRole::SLM);
+    server->SetDeclaredEdge(edge->GetModel());
+    server->SetAttribute("BytesPerToken", bytesPerToken);
+    server->SetAttribute("StoreBytes",
+                         DoubleValue(m_config.GetDouble("ce_lslm.cloud_store_mb") * 1e6));
     return server;
 }
 

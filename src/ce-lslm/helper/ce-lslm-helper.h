@@ -11,8 +11,10 @@
 #include "scenario-config.h"
 #include "scenario-results.h"
 
+#include "ns3/ce-lslm-edge-server.h"
 #include "ns3/executed-model.h"
 #include "ns3/inference-mode.h"
+#include "ns3/kv-alignment.h"
 #include "ns3/nstime.h"
 #include "ns3/workload-trace.h"
 
@@ -95,6 +97,7 @@ class CeLslmHelper : public ServerFactory
 
     Ptr<RequestServer> MakeModelServer(ServingTier tier, ModelRole model) const override;
     Ptr<RequestServer> MakePacedServer() const override;
+    Ptr<RequestServer> MakeCeLslmServer(ServingTier tier) const override;
 
     /**
      * \param path a path from the configuration
@@ -126,6 +129,29 @@ class CeLslmHelper : public ServerFactory
      * workload
      */
     std::shared_ptr<ExecutedModel> GetModel(ModelRole role) const;
+    /**
+     * \brief Give a server's engine its tier's device and settings and the role's declared
+     * model.
+     * \param engine the engine
+     * \param tier the server's tier
+     * \param role the model it runs
+     * \throw ConfigError if the declared model does not fit the device
+     */
+    void ConfigureEngine(Ptr<ComputeEngine> engine, ServingTier tier, ModelRole role) const;
+    /**
+     * \return the KV alignment of ce_lslm.alignment, loaded on first use and checked against
+     * both models
+     * \throw ConfigError naming the key if it cannot be used
+     */
+    std::shared_ptr<const kv::KvAlignment> GetAlignment() const;
+    /// \brief Configure a CE-LSLM edge server from the ce_lslm section and the topology.
+    void ConfigureCeLslmEdge(Ptr<CeLslmEdgeServer> server) const;
+    /**
+     * \param codecs codec specs
+     * \return per codec, the payload bytes one layer's message takes per declared context
+     * token, measured on the executed models with the first context of the workload
+     */
+    std::map<std::string, double> MeasureLayerBytes(const std::vector<std::string>& codecs) const;
 
     ScenarioConfig m_config;                         //!< the scenario
     EdgeCloudTopologyHelper m_topology;              //!< nodes and links
@@ -135,6 +161,8 @@ class CeLslmHelper : public ServerFactory
     std::ostream* m_radioTrace{nullptr};             //!< radio-slots.csv, if enabled
     bool m_installed{false};                         //!< Install done
     mutable std::map<ModelRole, std::shared_ptr<ExecutedModel>> m_models; //!< loaded models
+    mutable std::shared_ptr<const kv::KvAlignment> m_alignment;           //!< ce-lslm mode
+    mutable std::map<std::string, double> m_layerBytes;                   //!< measured once
 };
 
 } // namespace ns3

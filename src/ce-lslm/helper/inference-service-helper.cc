@@ -5,6 +5,7 @@
 #include "inference-service-helper.h"
 
 #include "ns3/ce-application.h"
+#include "ns3/edge-app.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/log.h"
 #include "ns3/network-only-mode.h"
@@ -66,6 +67,12 @@ InferenceServiceHelper::MakeModelServer(ServingTier tier, ModelRole /* model */)
     return nullptr;
 }
 
+Ptr<RequestServer>
+InferenceServiceHelper::MakeCeLslmServer(ServingTier tier) const
+{
+    return MakeModelServer(tier, ModelRole::SLM);
+}
+
 void
 InferenceServiceHelper::SetTerminalAttribute(const std::string& name, const AttributeValue& value)
 {
@@ -115,6 +122,12 @@ InferenceServiceHelper::Install(const EdgeCloudTopologyHelper& topology)
         edge.Get(0)->SetAttribute(
             "Cloud",
             AddressValue(InetSocketAddress(topology.GetCloudAddress(e), CLOUD_PORT)));
+        Ptr<EdgeApp> edgeApp = DynamicCast<EdgeApp>(edge.Get(0));
+        edgeApp->SetEdgeIndex(e);
+        for (uint32_t neighbour : topology.GetNeighbours(e))
+        {
+            edgeApp->AddNeighbour(neighbour, topology.GetNeighbourAddress(e, neighbour));
+        }
         m_edgeApps.Add(edge);
     }
     NodeContainer terminals = topology.GetTerminals();

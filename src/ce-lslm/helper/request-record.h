@@ -50,7 +50,8 @@ struct RequestRecord
     std::string executedModel{"none"};     //!< executed model that answers it ("none": no model)
     std::string declaredProfile{"none"};   //!< declared profile whose cost is simulated
     std::optional<Time> queueing;          //!< waited in the compute engine before admission
-    std::optional<Time> compute;           //!< from admission to its last token in the engine
+    std::optional<Time> admitted;          //!< when its (first) job was admitted
+    std::optional<Time> compute;           //!< from admission to its last job's end
     std::optional<RequestQuality> quality; //!< answer quality, when a model answered
 
     /// \return time to first token, if a token arrived

@@ -212,15 +212,15 @@ RequestStatsCollector::OnMessage(Endpoint at,
 void
 RequestStatsCollector::AddServer(Ptr<RequestServer> server, ServingTier tier)
 {
-    Ptr<ModelServer> model = DynamicCast<ModelServer>(server);
-    if (!model)
+    Ptr<ComputeEngine> engine = server ? server->GetEngine() : nullptr;
+    if (!engine)
     {
-        return;
+        return; // computes nothing (network-only pacing, or no server)
     }
-    model->TraceConnectWithoutContext("Scored",
-                                      MakeCallback(&RequestStatsCollector::OnScored, this));
-    Ptr<ComputeEngine> engine = model->GetEngine();
-    m_modelOfTier[tier] = {model->GetModelName(), engine->GetModel().name};
+    // Servers that answer with a model report each answer's quality.
+    server->TraceConnectWithoutContext("Scored",
+                                       MakeCallback(&RequestStatsCollector::OnScored, this));
+    m_modelOfTier[tier] = {server->GetModelName(), engine->GetModel().name};
     engine->TraceConnectWithoutContext("JobStart",
                                        MakeCallback(&RequestStatsCollector::OnJobStart, this));
     engine->TraceConnectWithoutContext("JobEnd",
@@ -240,19 +240,22 @@ RequestStatsCollector::OnScored(uint64_t id, const RequestQuality& quality)
 void
 RequestStatsCollector::OnJobStart(uint64_t id, Time waited)
 {
-    if (RequestRecord* record = Find(id))
+    // A request may run as several jobs (pipeline stages): the first admission counts.
+    RequestRecord* record = Find(id);
+    if (record && !record->queueing)
     {
         record->queueing = waited;
+        record->admitted = Simulator::Now();
     }
 }
 
 void
-RequestStatsCollector::OnJobEnd(uint64_t id, Time sinceSubmit)
+RequestStatsCollector::OnJobEnd(uint64_t id, Time /* sinceSubmit */)
 {
     RequestRecord* record = Find(id);
-    if (record && record->queueing)
+    if (record && record->admitted)
     {
-        record->compute = sinceSubmit - *record->queueing;
+        record->compute = Simulator::Now() - *record->admitted; // the last job's end counts
     }
 }
 

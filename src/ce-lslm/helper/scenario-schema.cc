@@ -360,6 +360,60 @@ OutputSchema()
                      "SINR, decoded); needs topology.radio.enabled")}});
 }
 
+ConfigSchema
+CeLslmSchema()
+{
+    return S::Object(
+        "The ce-lslm mode: KV reuse between the cloud LLM and the edge SLMs",
+        {{"alignment",
+          S::String("models/kv-alignment.safetensors",
+                    "Cloud-to-edge KV alignment file (ce-lslm-kv-align); its receiving layers are "
+                    "the layers the cloud can serve; a relative path is looked up in the working "
+                    "directory, then in the ce-lslm source tree")},
+         {"schedule",
+          S::Enum("overlapped",
+                  {"overlapped", "sequential"},
+                  "overlapped: compute the local layers while the others load and use each layer "
+                  "as it arrives; sequential: load everything, then compute (the baseline)")},
+         {"local_layers",
+          S::Integer(-1,
+                     -1,
+                     1024,
+                     "Layers of a context's KV the edge computes itself (the rest are loaded); "
+                     "-1: chosen per request to minimize the expected time to first token")},
+         {"codec",
+          S::String("pca16+q4+rans",
+                    "Codec of the cloud's KV (doc/kv-layer.rst: [top<P>+][pca<R>+](fp16|q<B>"
+                    "[g<G>][w<W>])[+rans]), or 'adaptive': chosen per request from codec_ladder "
+                    "to meet ttft_target_ms at the measured backhaul rate")},
+         {"codec_ladder",
+          S::String("fp16,q8+rans,pca16+q8+rans,pca16+q4+rans,top50+pca16+q4+rans",
+                    "Adaptive codec: the specs to choose from, comma-separated, best quality "
+                    "first")},
+         {"ttft_target_ms",
+          S::Number(100, 0, 1e7, "Adaptive codec: time to first token to meet, in ms")},
+         {"peer_codec",
+          S::String("q8+rans",
+                    "Codec of KV sent between neighbouring edges (no pca stage: the bases cover "
+                    "only the cloud's layers)")},
+         {"edge_edge",
+          S::Boolean(true,
+                     "Let an edge fetch context KV from a neighbouring edge that holds it (needs "
+                     "topology.edge_links.enabled)")},
+         {"edge_store_mb",
+          S::Number(0,
+                    0,
+                    1e9,
+                    "Context KV store of each edge, in MB of the declared edge model's KV; 0: "
+                    "the device memory the weights leave free")},
+         {"cloud_store_mb",
+          S::Number(0,
+                    0,
+                    1e9,
+                    "Context KV store of the cloud, in MB of the declared cloud model's KV; 0: "
+                    "the device memory the weights leave free")}});
+}
+
 /// Checks across sections: the workload suits the mode, every synthetic request fits in a frame,
 /// and the radio trace needs the radio.
 void
@@ -414,6 +468,8 @@ BuildScenarioSchema()
                   InferenceMode::Names(),
                   "Inference mode. cloud-only: the cloud LLM answers (centralized baseline); "
                   "edge-only: the edge SLM answers alone, with the context prefilled locally; "
+                  "ce-lslm: the edge SLM answers with the context's deep-layer KV loaded from "
+                  "the cloud LLM (or a neighbouring edge), the query never leaving the edge; "
                   "network-only: no model runs, the cloud streams one message per token "
                   "interval, to study the network alone")},
          {"simulation", SimulationSchema()},
@@ -438,6 +494,7 @@ BuildScenarioSchema()
                                  {"edge-server", "terminal"},
                                  "edge-only mode: where the SLM runs: on the edge server, or "
                                  "on each terminal (requests then never touch the network)")}})},
+         {"ce_lslm", CeLslmSchema()},
          {"terminal",
           ServerSchema("Terminal device (runs the SLM when edge.slm_placement is terminal)",
                        "phone-npu",

@@ -102,41 +102,50 @@ ExecutedModel::PrefillContext(const std::string& context)
     return cache;
 }
 
-ExecutedAnswer
-ExecutedModel::Answer(const std::string& context,
-                      const std::string& query,
-                      uint32_t answerTokens,
-                      const std::string& continuation)
+void
+ExecutedModel::CheckFits(int64_t contextTokens,
+                         const std::string& query,
+                         uint32_t answerTokens,
+                         const std::string& continuation) const
 {
-    ++m_counters.answers;
     if (query.empty() || continuation.empty())
     {
         throw llm::LlmError("model " + m_name + ": a request needs a query and a continuation");
     }
-    const int64_t needed = 1 + static_cast<int64_t>(context.size() + query.size())
-                           + std::max<int64_t>(answerTokens, continuation.size());
+    const int64_t answer = std::max<int64_t>(answerTokens, continuation.size());
+    const int64_t needed = contextTokens + static_cast<int64_t>(query.size()) + answer;
     if (needed > m_model.Config().maxPositions)
     {
-        throw llm::LlmError(
-            "model " + m_name + ": <bos> + context (" + std::to_string(context.size())
-            + ") + query (" + std::to_string(query.size()) + ") + answer ("
-            + std::to_string(std::max<std::size_t>(answerTokens, continuation.size()))
-            + ") tokens exceed max_position_embeddings "
-            + std::to_string(m_model.Config().maxPositions));
+        throw llm::LlmError("model " + m_name + ": <bos> + context ("
+                            + std::to_string(contextTokens - 1) + ") + query ("
+                            + std::to_string(query.size()) + ") + answer (" + std::to_string(answer)
+                            + ") tokens exceed max_position_embeddings "
+                            + std::to_string(m_model.Config().maxPositions));
     }
-    std::string key;
-    if (m_memoize)
+}
+
+const ExecutedAnswer*
+ExecutedModel::Recall(const std::string& key)
+{
+    if (!m_memoize || key.empty())
     {
-        key = std::to_string(context.size()) + ':' + context + std::to_string(query.size()) + ':'
-              + query + std::to_string(answerTokens) + ':' + continuation;
-        auto found = m_memo.find(key);
-        if (found != m_memo.end())
-        {
-            ++m_counters.memoHits;
-            return found->second;
-        }
+        return nullptr;
     }
-    llm::KvCache cache = PrefillContext(context);
+    auto found = m_memo.find(key);
+    if (found == m_memo.end())
+    {
+        return nullptr;
+    }
+    ++m_counters.memoHits;
+    return &found->second;
+}
+
+ExecutedAnswer
+ExecutedModel::Complete(llm::KvCache cache,
+                        const std::string& query,
+                        uint32_t answerTokens,
+                        const std::string& continuation)
+{
     const llm::ForwardResult prompt = m_model.Forward(llm::ByteTokenizer::Encode(query), cache);
     const llm::Vector next = prompt.logits.row(0).transpose();
 
@@ -149,9 +158,68 @@ ExecutedModel::Answer(const std::string& context,
     llm::Sampler greedy;
     answer.tokens =
         llm::Generator::GenerateAfter(m_model, cache, next, answerTokens, greedy).tokens;
-    if (m_memoize)
+    return answer;
+}
+
+/// The memo key of a request: its parts, each prefixed by its length so keys never collide.
+static std::string
+MemoKey(const std::string& context,
+        const std::string& query,
+        uint32_t answerTokens,
+        const std::string& continuation)
+{
+    return std::to_string(context.size()) + ':' + context + std::to_string(query.size()) + ':'
+           + query + std::to_string(answerTokens) + ':' + continuation;
+}
+
+ExecutedAnswer
+ExecutedModel::Answer(const std::string& context,
+                      const std::string& query,
+                      uint32_t answerTokens,
+                      const std::string& continuation)
+{
+    ++m_counters.answers;
+    CheckFits(1 + static_cast<int64_t>(context.size()), query, answerTokens, continuation);
+    const std::string key = m_memoize ? MemoKey(context, query, answerTokens, continuation) : "";
+    if (const ExecutedAnswer* known = Recall(key))
     {
-        m_memo.emplace(std::move(key), answer);
+        return *known;
+    }
+    ExecutedAnswer answer = Complete(PrefillContext(context), query, answerTokens, continuation);
+    if (!key.empty())
+    {
+        m_memo.emplace(key, answer);
+    }
+    return answer;
+}
+
+ExecutedAnswer
+ExecutedModel::AnswerAfter(const llm::KvCache& contextCache,
+                           const std::string& contextKey,
+                           const std::string& query,
+                           uint32_t answerTokens,
+                           const std::string& continuation)
+{
+    ++m_counters.answers;
+    int32_t next = 0;
+    for (int64_t l = contextCache.FirstLayer(); l < contextCache.EndLayer(); ++l)
+    {
+        next = std::max(next, contextCache.Layer(l).NextPosition());
+    }
+    CheckFits(next, query, answerTokens, continuation);
+    // Answer's keys start with a digit: a leading NUL keeps the two kinds of keys apart.
+    const std::string key =
+        m_memoize && !contextKey.empty()
+            ? std::string(1, '\0') + MemoKey(contextKey, query, answerTokens, continuation)
+            : "";
+    if (const ExecutedAnswer* known = Recall(key))
+    {
+        return *known;
+    }
+    ExecutedAnswer answer = Complete(contextCache, query, answerTokens, continuation);
+    if (!key.empty())
+    {
+        m_memo.emplace(key, answer);
     }
     return answer;
 }

@@ -96,15 +96,67 @@ class ExecutedModel
                           uint32_t answerTokens,
                           const std::string& continuation);
 
-    /// \return the host-side work counters
-    const Counters& GetCounters() const;
+    /**
+     * \brief Answer a request whose context KV was assembled elsewhere (e.g. an edge model's
+     * cache holding context KV loaded from the cloud): as Answer, from \p contextCache instead
+     * of this model's own prefill of the context.
+     * \param contextCache KV of `<bos>` context for this model (its positions continue from
+     *        its last position)
+     * \param contextKey identifies the cache's contents for the answer memo (two caches with
+     *        the same key must be identical); empty: never memoized
+     * \param query the request's own text (not empty)
+     * \param answerTokens tokens to generate
+     * \param continuation the true continuation to score (not empty)
+     * \return the answer
+     * \throw llm::LlmError if the prompt, answer and continuation do not fit the model
+     */
+    ExecutedAnswer AnswerAfter(const llm::KvCache& contextCache,
+                               const std::string& contextKey,
+                               const std::string& query,
+                               uint32_t answerTokens,
+                               const std::string& continuation);
 
-  private:
     /**
      * \param context context text
      * \return the KV cache of `<bos>` context, from the context cache or computed
      */
     llm::KvCache PrefillContext(const std::string& context);
+
+    /// \return the host-side work counters
+    const Counters& GetCounters() const;
+
+  private:
+    /**
+     * \brief Check that a request fits the model's positions.
+     * \param contextTokens tokens of `<bos>` context
+     * \param query the query
+     * \param answerTokens tokens to generate
+     * \param continuation the continuation
+     * \throw llm::LlmError if it does not
+     */
+    void CheckFits(int64_t contextTokens,
+                   const std::string& query,
+                   uint32_t answerTokens,
+                   const std::string& continuation) const;
+
+    /**
+     * \brief Prefill the query after \p cache, score the continuation and generate greedily.
+     * \param cache KV of `<bos>` context (consumed)
+     * \param query the query
+     * \param answerTokens tokens to generate
+     * \param continuation the continuation
+     * \return the answer
+     */
+    ExecutedAnswer Complete(llm::KvCache cache,
+                            const std::string& query,
+                            uint32_t answerTokens,
+                            const std::string& continuation);
+
+    /**
+     * \param key memo key ("" never matches)
+     * \return the memoized answer, or null
+     */
+    const ExecutedAnswer* Recall(const std::string& key);
 
     std::string m_name;                             //!< model name
     llm::Transformer m_model;                       //!< the transformer

@@ -24,8 +24,20 @@ ContextAssembler::ContextAssembler(const llm::Transformer& edge, const KvAlignme
 llm::KvCache
 ContextAssembler::Begin(const llm::TokenSequence& context, llm::ForwardCost* cost) const
 {
+    return Begin(context, m_alignment.LocalLayers(), cost);
+}
+
+llm::KvCache
+ContextAssembler::Begin(const llm::TokenSequence& context,
+                        int64_t local,
+                        llm::ForwardCost* cost) const
+{
+    if (local < 0 || local > m_edge.Config().numLayers)
+    {
+        throw KvError("cannot compute " + std::to_string(local) + " local layers of a "
+                      + std::to_string(m_edge.Config().numLayers) + "-layer edge model");
+    }
     llm::KvCache cache(m_edge.Config());
-    const int64_t local = m_alignment.LocalLayers();
     if (local > 0 && !context.empty())
     {
         llm::ForwardOptions options;
@@ -48,13 +60,24 @@ ContextAssembler::Begin(const llm::TokenSequence& context, llm::ForwardCost* cos
 void
 ContextAssembler::Place(llm::KvCache& cache, const KvBlock& block) const
 {
-    const int64_t kvDim = m_edge.Config().KvDim();
     if (block.layer < 0 || block.layer >= m_edge.Config().numLayers
         || m_alignment.Link(block.layer).IsLocal())
     {
         throw KvError("KV block for edge layer " + std::to_string(block.layer)
                       + ", which does not receive context KV (receiving layers start at "
                       + std::to_string(m_alignment.LocalLayers()) + ")");
+    }
+    Place(cache, block, m_alignment.Link(block.layer).fusionLogWeight);
+}
+
+void
+ContextAssembler::Place(llm::KvCache& cache, const KvBlock& block, float fusionLogWeight) const
+{
+    const int64_t kvDim = m_edge.Config().KvDim();
+    if (block.layer < 0 || block.layer >= m_edge.Config().numLayers)
+    {
+        throw KvError("KV block for edge layer " + std::to_string(block.layer) + " of a "
+                      + std::to_string(m_edge.Config().numLayers) + "-layer edge model");
     }
     if (block.keys.cols() != kvDim || block.values.cols() != kvDim
         || block.values.rows() != block.Tokens()
@@ -76,13 +99,13 @@ ContextAssembler::Place(llm::KvCache& cache, const KvBlock& block) const
         throw KvError("KV block for edge layer " + std::to_string(block.layer) + ": "
                       + error.what());
     }
-    layer.SetContextFusion(layer.Tokens(), m_alignment.Link(block.layer).fusionLogWeight);
+    layer.SetContextFusion(layer.Tokens(), fusionLogWeight);
 }
 
 void
 ContextAssembler::Finish(llm::KvCache& cache, int64_t contextTokens) const
 {
-    for (int64_t e : m_alignment.ReceivingLayers())
+    for (int64_t e = 0; e < m_edge.Config().numLayers; ++e)
     {
         llm::KvLayer& layer = cache.Layer(e);
         if (layer.Tokens() == 0 && contextTokens > 0)

@@ -42,12 +42,33 @@ class ContextAssembler
      */
     llm::KvCache Begin(const llm::TokenSequence& context, llm::ForwardCost* cost) const;
     /**
+     * \brief Begin with another split than the alignment's: the first \p localLayers layers are
+     * computed here, the others are to be placed (the alignment's receiving layers from cloud KV,
+     * any layer from a neighbouring edge's copy).
+     * \param context the context tokens
+     * \param localLayers layers to compute, in [0, edge layers]
+     * \param cost if not null, receives the FLOPs and bytes of the local layers
+     * \return the cache
+     */
+    llm::KvCache Begin(const llm::TokenSequence& context,
+                       int64_t localLayers,
+                       llm::ForwardCost* cost) const;
+    /**
      * Install a received block (tokens in order after what the layer holds).
      * Throws KvError if its layer is not a receiving layer or its shape is wrong.
      */
     void Place(llm::KvCache& cache, const KvBlock& block) const;
     /**
-     * Check every receiving layer holds context tokens and make every layer continue at
+     * \brief Install a block of any layer with the given fusion log-weight (0 for KV an edge
+     * model computed itself, e.g. a neighbouring edge's shallow layers).
+     * \param cache the cache
+     * \param block the block
+     * \param fusionLogWeight the layer's context fusion log-weight
+     * \throw KvError if its layer or shape is wrong
+     */
+    void Place(llm::KvCache& cache, const KvBlock& block, float fusionLogWeight) const;
+    /**
+     * Check every layer holds context tokens and make every layer continue at
      * `contextTokens` (pruned contexts leave gaps; throws KvError naming a missing layer).
      */
     void Finish(llm::KvCache& cache, int64_t contextTokens) const;

@@ -153,9 +153,20 @@ CeApplication::CancelServed(uint64_t id)
     }
 }
 
-void
-CeApplication::CancelServedOn(Ptr<FramedConnection> connection)
+bool
+CeApplication::OfferToServer(Ptr<FramedConnection> from, const ProtocolMessage& decoded)
 {
+    return m_server && m_server->HandleMessage(from, decoded);
+}
+
+void
+CeApplication::ForgetConnection(Ptr<FramedConnection> connection)
+{
+    if (!m_server)
+    {
+        return;
+    }
+    m_server->HandleConnectionClosed(connection);
     for (const auto& [id, requester] : EraseWhere(m_served,
                                                   [&connection](const auto& requester)
                                                   {

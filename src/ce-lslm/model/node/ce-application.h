@@ -136,10 +136,19 @@ class CeApplication : public Application
     void CancelServed(uint64_t id);
 
     /**
-     * \brief Stop answering every request that came on \p connection (it closed).
-     * \param connection the requester's connection
+     * \brief A connection of this node ended: stop answering every request that came on it
+     * and tell the server (which may have used it as a link).
+     * \param connection the connection
      */
-    void CancelServedOn(Ptr<FramedConnection> connection);
+    void ForgetConnection(Ptr<FramedConnection> connection);
+
+    /**
+     * \brief Offer a message the application does not handle itself to the server.
+     * \param from the connection it came on
+     * \param decoded the message
+     * \return whether the server understood it
+     */
+    bool OfferToServer(Ptr<FramedConnection> from, const ProtocolMessage& decoded);
 
   private:
     /**

@@ -119,9 +119,12 @@ CloudApp::HandleMessage(Ptr<FramedConnection> connection, Ptr<Packet> message)
             CancelServed(decoded.header.GetRequestId());
             break;
         default:
-            ReportProtocolError(MessageHeader::TypeName(decoded.header.GetType())
-                                + " message from an edge for request "
-                                + std::to_string(decoded.header.GetRequestId()));
+            if (!OfferToServer(connection, decoded))
+            {
+                ReportProtocolError(MessageHeader::TypeName(decoded.header.GetType())
+                                    + " message from an edge for request "
+                                    + std::to_string(decoded.header.GetRequestId()));
+            }
             break;
     }
 }
@@ -131,7 +134,7 @@ CloudApp::HandleClosed(Ptr<FramedConnection> connection, FramedConnection::Close
 {
     NS_LOG_FUNCTION(this << connection << FramedConnection::CloseReasonName(reason));
     ReportFramingError(connection, reason, "an edge");
-    CancelServedOn(connection);
+    ForgetConnection(connection);
 }
 
 } // namespace ns3

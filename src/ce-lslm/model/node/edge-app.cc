@@ -4,6 +4,7 @@
 
 #include "edge-app.h"
 
+#include "ns3/inet-socket-address.h"
 #include "ns3/log.h"
 #include "ns3/socket.h"
 #include "ns3/tcp-socket-factory.h"
@@ -28,6 +29,11 @@ EdgeApp::GetTypeId()
                           "TCP port on which terminals connect.",
                           UintegerValue(7000),
                           MakeUintegerAccessor(&EdgeApp::m_port),
+                          MakeUintegerChecker<uint16_t>())
+            .AddAttribute("PeerPort",
+                          "TCP port on which neighbouring edges connect (edge-edge tier).",
+                          UintegerValue(7001),
+                          MakeUintegerAccessor(&EdgeApp::m_peerPort),
                           MakeUintegerChecker<uint16_t>())
             .AddAttribute("Cloud",
                           "Address (InetSocketAddress) of the cloud node's edge port.",
@@ -63,6 +69,7 @@ EdgeApp::GetTypeId()
 
 EdgeApp::EdgeApp()
     : m_port(7000)
+    , m_peerPort(7001)
 {
     NS_LOG_FUNCTION(this);
 }
@@ -93,6 +100,16 @@ EdgeApp::DoDispose()
         m_backhaul->Dispose();
         m_backhaul = nullptr;
     }
+    if (m_peerListener)
+    {
+        m_peerListener->Dispose();
+        m_peerListener = nullptr;
+    }
+    for (auto& peer : m_peers)
+    {
+        peer->Dispose();
+    }
+    m_peers.clear();
     m_routes.clear();
     CeApplication::DoDispose();
 }
@@ -104,7 +121,7 @@ EdgeApp::StartApplication()
     m_listener = CreateObject<FramedListener>();
     m_listener->SetAcceptCallback(MakeCallback(&EdgeApp::HandleTerminalAccepted, this));
     m_listener->Listen(GetNode(), m_port);
-    if (GetServer())
+    if (GetServer() && !GetServer()->NeedsLinks())
     {
         return; // this edge answers every request itself: no backhaul needed
     }
@@ -113,6 +130,79 @@ EdgeApp::StartApplication()
     m_backhaul->SetClosedCallback(MakeCallback(&EdgeApp::HandleCloudClosed, this));
     TraceSentMessages(m_backhaul, m_backhaulTxTrace);
     m_backhaul->Connect(Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId()), m_cloud);
+    if (GetServer())
+    {
+        OpenLinks();
+    }
+}
+
+void
+EdgeApp::AddNeighbour(uint32_t edge, Ipv4Address address)
+{
+    m_neighbours[edge] = address;
+}
+
+void
+EdgeApp::SetEdgeIndex(uint32_t edge)
+{
+    m_index = edge;
+}
+
+void
+EdgeApp::OpenLinks()
+{
+    RequestServer::Links links;
+    links.self = m_index;
+    links.upstream = m_backhaul;
+    if (!m_neighbours.empty())
+    {
+        m_peerListener = CreateObject<FramedListener>();
+        m_peerListener->SetAcceptCallback(MakeCallback(&EdgeApp::HandlePeerAccepted, this));
+        m_peerListener->Listen(GetNode(), m_peerPort);
+    }
+    for (const auto& [edge, address] : m_neighbours)
+    {
+        Ptr<FramedConnection> peer = CreateObject<FramedConnection>();
+        AttachPeer(peer);
+        peer->Connect(Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId()),
+                      InetSocketAddress(address, m_peerPort));
+        links.neighbours[edge] = peer;
+    }
+    GetServer()->SetLinks(links);
+}
+
+void
+EdgeApp::HandlePeerAccepted(Ptr<FramedConnection> connection)
+{
+    AttachPeer(connection);
+}
+
+void
+EdgeApp::AttachPeer(Ptr<FramedConnection> connection)
+{
+    connection->SetMessageCallback(MakeCallback(&EdgeApp::HandlePeerMessage, this));
+    connection->SetClosedCallback(MakeCallback(&EdgeApp::HandlePeerClosed, this));
+    TraceSentMessages(connection, m_peerTxTrace);
+    m_peers.push_back(connection);
+}
+
+void
+EdgeApp::HandlePeerMessage(Ptr<FramedConnection> connection, Ptr<Packet> message)
+{
+    ProtocolMessage decoded;
+    if (DecodeOrReport(message, decoded, m_peerRxTrace, "a neighbouring edge")
+        && !OfferToServer(connection, decoded))
+    {
+        ReportProtocolError(MessageHeader::TypeName(decoded.header.GetType())
+                            + " message from a neighbouring edge");
+    }
+}
+
+void
+EdgeApp::HandlePeerClosed(Ptr<FramedConnection> connection, FramedConnection::CloseReason reason)
+{
+    ReportFramingError(connection, reason, "a neighbouring edge");
+    ForgetConnection(connection);
 }
 
 void
@@ -126,6 +216,14 @@ EdgeApp::StopApplication()
     if (m_backhaul)
     {
         m_backhaul->Close();
+    }
+    if (m_peerListener)
+    {
+        m_peerListener->Close();
+    }
+    for (auto& peer : m_peers)
+    {
+        peer->Close();
     }
 }
 
@@ -209,7 +307,7 @@ EdgeApp::HandleTerminalClosed(Ptr<FramedConnection> connection,
 {
     NS_LOG_FUNCTION(this << connection << FramedConnection::CloseReasonName(reason));
     ReportFramingError(connection, reason, "a terminal");
-    CancelServedOn(connection);
+    ForgetConnection(connection);
     for (const auto& [id, terminal] : EraseWhere(m_routes,
                                                  [&connection](const auto& route)
                                                  {
@@ -221,7 +319,7 @@ EdgeApp::HandleTerminalClosed(Ptr<FramedConnection> connection,
 }
 
 void
-EdgeApp::HandleCloudMessage(Ptr<FramedConnection> /* connection */, Ptr<Packet> message)
+EdgeApp::HandleCloudMessage(Ptr<FramedConnection> connection, Ptr<Packet> message)
 {
     ProtocolMessage decoded;
     if (!DecodeOrReport(message, decoded, m_backhaulRxTrace, "the cloud"))
@@ -230,6 +328,10 @@ EdgeApp::HandleCloudMessage(Ptr<FramedConnection> /* connection */, Ptr<Packet> 
     }
     uint64_t id = decoded.header.GetRequestId();
     MessageHeader::Type type = decoded.header.GetType();
+    if (m_routes.count(id) == 0 && m_orphaned.count(id) == 0 && OfferToServer(connection, decoded))
+    {
+        return; // the server's own traffic (e.g. context KV it fetched)
+    }
     if (type != MessageHeader::TOKEN && type != MessageHeader::ERROR)
     {
         ReportProtocolError(MessageHeader::TypeName(type) + " message from the cloud");
@@ -264,6 +366,7 @@ EdgeApp::HandleCloudClosed(Ptr<FramedConnection> connection, FramedConnection::C
 {
     NS_LOG_FUNCTION(this << FramedConnection::CloseReasonName(reason));
     ReportFramingError(connection, reason, "the cloud");
+    ForgetConnection(connection);
     m_backhaul = nullptr;
     for (const auto& [id, terminal] : m_routes)
     {

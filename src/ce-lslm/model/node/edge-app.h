@@ -10,10 +10,12 @@
 #include "ns3/address.h"
 #include "ns3/framed-connection.h"
 #include "ns3/framed-listener.h"
+#include "ns3/ipv4-address.h"
 #include "ns3/protocol-message.h"
 
 #include <map>
 #include <set>
+#include <vector>
 
 namespace ns3
 {
@@ -45,6 +47,18 @@ class EdgeApp : public CeApplication
 
     /// \return the number of requests forwarded and not yet answered in full
     uint32_t GetActiveRequests() const;
+
+    /**
+     * \brief Make another edge a neighbour (an edge-edge link joins them): when the edge's
+     * server collaborates (RequestServer::NeedsLinks), the edge connects to the neighbour's
+     * PeerPort and hands the connection to the server (call before the application starts).
+     * \param edge the neighbour's edge index
+     * \param address the neighbour's address on the link between the two (port ignored)
+     */
+    void AddNeighbour(uint32_t edge, Ipv4Address address);
+
+    /// \param edge this edge's index (names it to its neighbours)
+    void SetEdgeIndex(uint32_t edge);
 
   protected:
     void DoDispose() override;
@@ -83,6 +97,31 @@ class EdgeApp : public CeApplication
      * \param reason why it ended
      */
     void HandleCloudClosed(Ptr<FramedConnection> connection, FramedConnection::CloseReason reason);
+    /// \brief Open the connections a collaborating server uses: backhaul, neighbours, peer port.
+    void OpenLinks();
+    /**
+     * \brief Set up a connection a neighbouring edge opened.
+     * \param connection the connection
+     */
+    void HandlePeerAccepted(Ptr<FramedConnection> connection);
+    /**
+     * \brief Set up a connection to or from a neighbouring edge: its messages go to the server.
+     * \param connection the connection
+     */
+    void AttachPeer(Ptr<FramedConnection> connection);
+    /**
+     * \brief Hand a neighbouring edge's message to the server.
+     * \param connection the connection
+     * \param message the message
+     */
+    void HandlePeerMessage(Ptr<FramedConnection> connection, Ptr<Packet> message);
+    /**
+     * \brief A connection to or from a neighbouring edge ended.
+     * \param connection the connection
+     * \param reason why
+     */
+    void HandlePeerClosed(Ptr<FramedConnection> connection, FramedConnection::CloseReason reason);
+
     /**
      * \brief Answer a terminal's request with an ERROR message.
      * \param terminal the terminal's connection
@@ -99,12 +138,17 @@ class EdgeApp : public CeApplication
     void CancelUpstream(uint64_t requestId);
 
     // Attributes
-    uint16_t m_port; //!< TCP port terminals connect to
-    Address m_cloud; //!< cloud address and port
+    uint16_t m_port;                              //!< TCP port terminals connect to
+    uint16_t m_peerPort;                          //!< TCP port neighbouring edges connect to
+    Address m_cloud;                              //!< cloud address and port
+    std::map<uint32_t, Ipv4Address> m_neighbours; //!< neighbouring edges' addresses
+    uint32_t m_index{0};                          //!< this edge's index
 
     // State
     Ptr<FramedListener> m_listener;                     //!< terminal-facing server
     Ptr<FramedConnection> m_backhaul;                   //!< connection to the cloud (or null)
+    Ptr<FramedListener> m_peerListener;                 //!< neighbour-facing server (or null)
+    std::vector<Ptr<FramedConnection>> m_peers;         //!< connections with neighbours
     std::map<uint64_t, Ptr<FramedConnection>> m_routes; //!< request id -> terminal
     std::set<uint64_t> m_orphaned; //!< forwarded requests whose terminal went away
 

@@ -4,6 +4,7 @@
 
 #include "inference-mode.h"
 
+#include "ce-lslm-mode.h"
 #include "cloud-only-mode.h"
 #include "edge-only-mode.h"
 #include "network-only-mode.h"
@@ -27,7 +28,8 @@ Registry()
 {
     return {{"network-only", NetworkOnlyMode::GetTypeId()},
             {"cloud-only", CloudOnlyMode::GetTypeId()},
-            {"edge-only", EdgeOnlyMode::GetTypeId()}};
+            {"edge-only", EdgeOnlyMode::GetTypeId()},
+            {"ce-lslm", CeLslmMode::GetTypeId()}};
 }
 
 } // namespace

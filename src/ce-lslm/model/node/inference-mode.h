@@ -55,6 +55,12 @@ class ServerFactory
     virtual Ptr<RequestServer> MakeModelServer(ServingTier tier, ModelRole model) const = 0;
     /// \return a network-only server (fixed token interval, no model)
     virtual Ptr<RequestServer> MakePacedServer() const = 0;
+    /**
+     * \param tier TIER_CLOUD or TIER_EDGE
+     * \return the CE-LSLM server of that tier: the cloud's context KV service, or the edge SLM
+     * that loads context KV (ContextKvServer, CeLslmEdgeServer)
+     */
+    virtual Ptr<RequestServer> MakeCeLslmServer(ServingTier tier) const = 0;
 };
 
 /**

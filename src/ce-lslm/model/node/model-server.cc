@@ -85,14 +85,16 @@ ModelServer::GetEngine() const
 }
 
 std::string
-ModelServer::Check(const ServedRequest& request) const
+ModelServer::CheckItem(const WorkloadTrace& workload,
+                       const ServedRequest& request,
+                       uint32_t bytesPerToken)
 {
     const RequestHeader& header = request.header;
-    if (!header.HasItem() || header.GetItem() >= m_workload->GetItems().size())
+    if (!header.HasItem() || header.GetItem() >= workload.GetItems().size())
     {
         return "names no item of the workload";
     }
-    const WorkloadItem& item = m_workload->GetItem(header.GetItem());
+    const WorkloadItem& item = workload.GetItem(header.GetItem());
     if (!header.HasContext() || header.GetContextId() != item.context)
     {
         return "names context " + std::to_string(header.GetContextId()) + ", its item has "
@@ -103,7 +105,7 @@ ModelServer::Check(const ServedRequest& request) const
         return "carries a query that is not its item's";
     }
     const uint32_t contextTokens =
-        ContextTokens(m_workload->GetContext(item.context).text, m_bytesPerToken);
+        ContextTokens(workload.GetContext(item.context).text, bytesPerToken);
     if (header.GetPromptTokens() <= contextTokens)
     {
         return "counts " + std::to_string(header.GetPromptTokens())
@@ -121,7 +123,7 @@ ModelServer::Serve(const ServedRequest& request)
 {
     NS_LOG_FUNCTION(this << request.id);
     NS_ABORT_MSG_UNLESS(m_model && m_workload, "ModelServer: no model or workload set");
-    const std::string problem = Check(request);
+    const std::string problem = CheckItem(*m_workload, request, m_bytesPerToken);
     if (!problem.empty())
     {
         NS_LOG_WARN("request " << request.id << " " << problem);
@@ -150,27 +152,30 @@ ModelServer::Serve(const ServedRequest& request)
         return;
     }
     m_active[request.id] = Active{llm::ByteTokenizer::Decode(answer.tokens), item.context};
-    m_scoredTrace(request.id, Assess(answer, item));
+    m_scoredTrace(request.id, Assess(answer, m_reference, m_model, context.text, item));
 }
 
 RequestQuality
-ModelServer::Assess(const ExecutedAnswer& answer, const WorkloadItem& item)
+ModelServer::Assess(const ExecutedAnswer& answer,
+                    const std::shared_ptr<ExecutedModel>& reference,
+                    const std::shared_ptr<ExecutedModel>& answering,
+                    const std::string& context,
+                    const WorkloadItem& item)
 {
     RequestQuality quality;
     quality.bits = answer.score.nllNats / std::log(2.0);
     quality.bytes = static_cast<uint32_t>(answer.score.bytes);
     quality.positions = static_cast<uint32_t>(answer.score.predictions.size());
-    if (!m_reference || m_reference == m_model)
+    if (!reference || reference == answering)
     {
         quality.agreeing = quality.positions;
         return quality;
     }
-    const WorkloadContext& context = m_workload->GetContext(item.context);
-    const llm::TokenSequence& reference =
-        m_reference->Answer(context.text, item.query, 0, item.continuation).score.predictions;
-    for (std::size_t i = 0; i < answer.score.predictions.size() && i < reference.size(); ++i)
+    const llm::TokenSequence& predictions =
+        reference->Answer(context, item.query, 0, item.continuation).score.predictions;
+    for (std::size_t i = 0; i < answer.score.predictions.size() && i < predictions.size(); ++i)
     {
-        quality.agreeing += answer.score.predictions[i] == reference[i] ? 1 : 0;
+        quality.agreeing += answer.score.predictions[i] == predictions[i] ? 1 : 0;
     }
     return quality;
 }
@@ -187,9 +192,7 @@ ModelServer::HandleToken(uint64_t id, uint32_t index, bool last)
     {
         m_resident.insert(found->second.context); // its prefill has just finished
     }
-    const std::string& text = found->second.text;
-    const std::size_t begin = std::min<std::size_t>(text.size(), index * m_bytesPerToken);
-    const std::string slice = last ? text.substr(begin) : text.substr(begin, m_bytesPerToken);
+    const std::string slice = TokenText(found->second.text, index, last, m_bytesPerToken);
     if (last)
     {
         m_active.erase(found);

@@ -53,13 +53,39 @@ class ModelServer : public RequestServer
     /// \param workload the workload whose items and contexts requests name
     void SetWorkload(std::shared_ptr<const WorkloadTrace> workload);
     /// \return the executed model's name ("" before SetModel)
-    std::string GetModelName() const;
+    std::string GetModelName() const override;
     /// \return the node's compute engine (configure its profiles and attributes here)
-    Ptr<ComputeEngine> GetEngine() const;
+    Ptr<ComputeEngine> GetEngine() const override;
 
     void Serve(const ServedRequest& request) override;
     void Cancel(uint64_t id) override;
     uint32_t GetActiveRequests() const override;
+
+    /**
+     * \param workload the workload
+     * \param request a request
+     * \param bytesPerToken text bytes per declared token
+     * \return why a model cannot answer it ("" if it can): it must name an item of the
+     * workload, that item's context and query, more prompt tokens than its context's, and
+     * some answer tokens
+     */
+    static std::string CheckItem(const WorkloadTrace& workload,
+                                 const ServedRequest& request,
+                                 uint32_t bytesPerToken);
+
+    /**
+     * \param answer an executed model's answer
+     * \param reference the cloud LLM (null, or the answering model itself: full agreement)
+     * \param answering the model that answered
+     * \param context the item's context text
+     * \param item the workload item
+     * \return the answer's quality, with agreement against the reference's next-token choices
+     */
+    static RequestQuality Assess(const ExecutedAnswer& answer,
+                                 const std::shared_ptr<ExecutedModel>& reference,
+                                 const std::shared_ptr<ExecutedModel>& answering,
+                                 const std::string& context,
+                                 const WorkloadItem& item);
 
     /**
      * TracedCallback signature for an answer computed by the executed model.
@@ -72,19 +98,6 @@ class ModelServer : public RequestServer
     void DoDispose() override;
 
   private:
-    /**
-     * \param request a request
-     * \return why it cannot be served here, or "" if it can
-     */
-    std::string Check(const ServedRequest& request) const;
-
-    /**
-     * \param answer the executed model's answer
-     * \param item the workload item
-     * \return its quality, with agreement against the reference model
-     */
-    RequestQuality Assess(const ExecutedAnswer& answer, const WorkloadItem& item);
-
     /**
      * \brief Forward a token the engine produced, with its slice of the answer's text.
      * \param id request id

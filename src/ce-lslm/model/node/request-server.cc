@@ -6,6 +6,8 @@
 
 #include "ns3/abort.h"
 
+#include <algorithm>
+
 namespace ns3
 {
 
@@ -30,6 +32,40 @@ RequestServer::SetFailureCallback(FailureCallback callback)
     m_failureCallback = callback;
 }
 
+Ptr<ComputeEngine>
+RequestServer::GetEngine() const
+{
+    return nullptr;
+}
+
+std::string
+RequestServer::GetModelName() const
+{
+    return "";
+}
+
+bool
+RequestServer::NeedsLinks() const
+{
+    return false;
+}
+
+void
+RequestServer::SetLinks(const Links& /* links */)
+{
+}
+
+bool
+RequestServer::HandleMessage(Ptr<FramedConnection> /* from */, const ProtocolMessage& /* message */)
+{
+    return false;
+}
+
+void
+RequestServer::HandleConnectionClosed(Ptr<FramedConnection> /* connection */)
+{
+}
+
 uint32_t
 RequestServer::TextTokens(uint64_t bytes, uint32_t bytesPerToken)
 {
@@ -41,6 +77,17 @@ uint32_t
 RequestServer::ContextTokens(const std::string& context, uint32_t bytesPerToken)
 {
     return TextTokens(1 + context.size(), bytesPerToken);
+}
+
+std::string
+RequestServer::TokenText(const std::string& answer,
+                         uint32_t index,
+                         bool last,
+                         uint32_t bytesPerToken)
+{
+    const std::size_t begin =
+        std::min<std::size_t>(answer.size(), static_cast<std::size_t>(index) * bytesPerToken);
+    return last ? answer.substr(begin) : answer.substr(begin, bytesPerToken);
 }
 
 void

@@ -6,11 +6,15 @@
 #define CE_LSLM_REQUEST_SERVER_H
 
 #include "ns3/callback.h"
+#include "ns3/compute-engine.h"
 #include "ns3/error-header.h"
+#include "ns3/framed-connection.h"
 #include "ns3/object.h"
+#include "ns3/protocol-message.h"
 #include "ns3/request-header.h"
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 namespace ns3
@@ -75,6 +79,50 @@ class RequestServer : public Object
     virtual uint32_t GetActiveRequests() const = 0;
 
     /**
+     * \brief The connections a server may use besides its requesters' (a server that
+     * collaborates with other nodes, e.g. the CE-LSLM edge fetching context KV). The node's
+     * application opens them; messages sent before they are established are queued.
+     */
+    struct Links
+    {
+        uint32_t self{0};               //!< the node's index within its tier (an edge's index)
+        Ptr<FramedConnection> upstream; //!< to the cloud (at an edge), or null
+        std::map<uint32_t, Ptr<FramedConnection>> neighbours; //!< to neighbouring edges, by index
+    };
+
+    /// \return the node's compute engine, or null for a server that computes nothing
+    virtual Ptr<ComputeEngine> GetEngine() const;
+    /// \return the executed model that answers (or computes context KV), "" for none
+    virtual std::string GetModelName() const;
+
+    /// \return whether the node must open its links for this server (default false: an edge
+    /// with a server then opens no backhaul connection)
+    virtual bool NeedsLinks() const;
+
+    /**
+     * \brief Called by the node's application when it starts, if NeedsLinks().
+     * \param links the connections (default: ignored)
+     */
+    virtual void SetLinks(const Links& links);
+
+    /**
+     * \brief A well-formed message the application does not handle itself: anything but the
+     * requests, tokens, errors and cancels of the requests it relays or serves (e.g.
+     * CONTEXT_FETCH, KV_DATA, or an ERROR answering a fetch), from any connection of the node.
+     * \param from the connection it came on
+     * \param message the decoded message
+     * \return whether the server understood it (false: the application reports a protocol
+     * error); default false
+     */
+    virtual bool HandleMessage(Ptr<FramedConnection> from, const ProtocolMessage& message);
+
+    /**
+     * \brief A connection of the node ended (a requester, a link); default: nothing.
+     * \param connection the connection
+     */
+    virtual void HandleConnectionClosed(Ptr<FramedConnection> connection);
+
+    /**
      * \param bytes text bytes
      * \param bytesPerToken text bytes per token of the declared model (>= 1)
      * \return the tokens that text counts as: ceil(bytes / bytesPerToken)
@@ -88,6 +136,18 @@ class RequestServer : public Object
      * resident)
      */
     static uint32_t ContextTokens(const std::string& context, uint32_t bytesPerToken);
+
+    /**
+     * \param answer an answer's whole text
+     * \param index a token index
+     * \param last whether it is the last token
+     * \param bytesPerToken text bytes per token
+     * \return the token's slice of the answer (the last token takes the rest)
+     */
+    static std::string TokenText(const std::string& answer,
+                                 uint32_t index,
+                                 bool last,
+                                 uint32_t bytesPerToken);
 
   protected:
     void DoDispose() override;

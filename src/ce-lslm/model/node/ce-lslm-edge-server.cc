@@ -1,0 +1,720 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#include "ce-lslm-edge-server.h"
+
+#include "model-server.h"
+
+#include "ns3/boolean.h"
+#include "ns3/byte-tokenizer.h"
+#include "ns3/crc32c.h"
+#include "ns3/double.h"
+#include "ns3/enum.h"
+#include "ns3/integer.h"
+#include "ns3/kv-error.h"
+#include "ns3/log.h"
+#include "ns3/simulator.h"
+#include "ns3/string.h"
+#include "ns3/uinteger.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("CeLslmEdgeServer");
+
+NS_OBJECT_ENSURE_REGISTERED(CeLslmEdgeServer);
+
+TypeId
+CeLslmEdgeServer::GetTypeId()
+{
+    static TypeId tid =
+        TypeId("ns3::CeLslmEdgeServer")
+            .SetParent<RequestServer>()
+            .SetGroupName("CeLslm")
+            .AddConstructor<CeLslmEdgeServer>()
+            .AddAttribute("Schedule",
+                          "How loading and computing a context's KV overlap: overlapped (each "
+                          "layer used as it arrives, local layers computed meanwhile) or "
+                          "sequential (load everything, then compute; the baseline).",
+                          EnumValue(PIPELINE_OVERLAPPED),
+                          MakeEnumAccessor(&CeLslmEdgeServer::m_schedule),
+                          MakeEnumChecker(PIPELINE_OVERLAPPED,
+                                          "overlapped",
+                                          PIPELINE_SEQUENTIAL,
+                                          "sequential"))
+            .AddAttribute("LocalLayers",
+                          "Layers of the context's KV computed at the edge (layers); -1: "
+                          "chosen per request to minimize the expected time to first token.",
+                          IntegerValue(-1),
+                          MakeIntegerAccessor(&CeLslmEdgeServer::m_localLayers),
+                          MakeIntegerChecker<int32_t>(-1))
+            .AddAttribute("Codec",
+                          "Codec of the cloud's KV (kv::KvCodec spec, e.g. pca16+q4+rans), or "
+                          "'adaptive': chosen per request from CodecLadder to meet TtftTarget.",
+                          StringValue("pca16+q4+rans"),
+                          MakeStringAccessor(&CeLslmEdgeServer::m_codec),
+                          MakeStringChecker())
+            .AddAttribute(
+                "CodecLadder",
+                "Adaptive codec: the specs to choose from, comma-separated, best "
+                "quality first.",
+                StringValue("fp16,q8+rans,pca16+q8+rans,pca16+q4+rans,top50+pca16+q4+rans"),
+                MakeStringAccessor(&CeLslmEdgeServer::m_ladder),
+                MakeStringChecker())
+            .AddAttribute("TtftTarget",
+                          "Adaptive codec: the time to first token to meet (time).",
+                          TimeValue(MilliSeconds(100)),
+                          MakeTimeAccessor(&CeLslmEdgeServer::m_target),
+                          MakeTimeChecker())
+            .AddAttribute("PeerCodec",
+                          "Codec of KV sent to a neighbouring edge (no pca stage: the bases "
+                          "cover only the cloud's layers).",
+                          StringValue("q8+rans"),
+                          MakeStringAccessor(&CeLslmEdgeServer::m_peerCodec),
+                          MakeStringChecker())
+            .AddAttribute("StoreBytes",
+                          "Memory of the edge's context KV store, in bytes of the declared "
+                          "edge model's KV; 0: the device memory the weights leave free.",
+                          DoubleValue(0),
+                          MakeDoubleAccessor(&CeLslmEdgeServer::m_storeBytes),
+                          MakeDoubleChecker<double>(0))
+            .AddAttribute("EdgeEdge",
+                          "Fetch context KV from neighbouring edges that hold it.",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&CeLslmEdgeServer::m_edgeEdge),
+                          MakeBooleanChecker())
+            .AddAttribute("BytesPerToken",
+                          "Text bytes per declared-model token, in bytes.",
+                          UintegerValue(4),
+                          MakeUintegerAccessor(&CeLslmEdgeServer::m_bytesPerToken),
+                          MakeUintegerChecker<uint32_t>(1))
+            .AddAttribute("RateSmoothing",
+                          "Weight of a new measurement in the link-rate and KV-size estimates "
+                          "(exponential moving average), in (0, 1].",
+                          DoubleValue(0.3),
+                          MakeDoubleAccessor(&CeLslmEdgeServer::m_smoothing),
+                          MakeDoubleChecker<double>(0.001, 1))
+            .AddTraceSource("Scored",
+                            "The SLM answered a request (quality of the answer).",
+                            MakeTraceSourceAccessor(&CeLslmEdgeServer::m_scoredTrace),
+                            "ns3::ModelServer::ScoredTracedCallback")
+            .AddTraceSource("Plan",
+                            "Where a request's context KV comes from.",
+                            MakeTraceSourceAccessor(&CeLslmEdgeServer::m_planTrace),
+                            "ns3::CeLslmEdgeServer::PlanTracedCallback")
+            .AddTraceSource("KvReceived",
+                            "A layer of context KV arrived.",
+                            MakeTraceSourceAccessor(&CeLslmEdgeServer::m_kvReceivedTrace),
+                            "ns3::CeLslmEdgeServer::KvReceivedTracedCallback")
+            .AddTraceSource("StoreLookup",
+                            "A request looked its context up in the store: (context, hit).",
+                            MakeTraceSourceAccessor(&CeLslmEdgeServer::m_lookupTrace),
+                            "ns3::ContextKvServer::LookupTracedCallback");
+    return tid;
+}
+
+CeLslmEdgeServer::CeLslmEdgeServer()
+    : m_schedule(PIPELINE_OVERLAPPED)
+    , m_localLayers(-1)
+    , m_codec("pca16+q4+rans")
+    , m_target(MilliSeconds(100))
+    , m_peerCodec("q8+rans")
+    , m_storeBytes(0)
+    , m_edgeEdge(true)
+    , m_bytesPerToken(4)
+    , m_smoothing(0.3)
+    , m_engine(CreateObject<ComputeEngine>())
+{
+}
+
+void
+CeLslmEdgeServer::SetModel(std::shared_ptr<ExecutedModel> model)
+{
+    m_model = std::move(model);
+}
+
+void
+CeLslmEdgeServer::SetReference(std::shared_ptr<ExecutedModel> reference)
+{
+    m_reference = std::move(reference);
+}
+
+void
+CeLslmEdgeServer::SetAlignment(std::shared_ptr<const kv::KvAlignment> alignment)
+{
+    m_alignment = std::move(alignment);
+}
+
+void
+CeLslmEdgeServer::SetWorkload(std::shared_ptr<const WorkloadTrace> workload)
+{
+    m_workload = std::move(workload);
+}
+
+void
+CeLslmEdgeServer::SetNominal(const KvFetchPlanner::Link& cloud,
+                             const KvFetchPlanner::Link& neighbour,
+                             Time cloudPrefillPerToken,
+                             const std::map<std::string, double>& layerBytes)
+{
+    m_cloudLink = cloud;
+    m_nominalNeighbour = neighbour;
+    m_cloudPrefill = cloudPrefillPerToken;
+    m_layerBytes = layerBytes;
+}
+
+std::vector<std::string>
+CeLslmEdgeServer::GetCodecs() const
+{
+    std::vector<std::string> codecs;
+    if (m_codec == "adaptive")
+    {
+        std::stringstream ladder(m_ladder);
+        for (std::string spec; std::getline(ladder, spec, ',');)
+        {
+            codecs.push_back(spec);
+        }
+    }
+    else
+    {
+        codecs.push_back(m_codec);
+    }
+    codecs.push_back(m_peerCodec);
+    return codecs;
+}
+
+Ptr<ComputeEngine>
+CeLslmEdgeServer::GetEngine() const
+{
+    return m_engine;
+}
+
+std::string
+CeLslmEdgeServer::GetModelName() const
+{
+    return m_model ? m_model->GetName() : "";
+}
+
+const ContextKvStore&
+CeLslmEdgeServer::GetStore() const
+{
+    return m_store;
+}
+
+bool
+CeLslmEdgeServer::NeedsLinks() const
+{
+    return true;
+}
+
+void
+CeLslmEdgeServer::SetLinks(const Links& links)
+{
+    m_links = links;
+    m_edge = links.self;
+}
+
+int64_t
+CeLslmEdgeServer::ContextTokens(uint32_t context) const
+{
+    return RequestServer::ContextTokens(m_workload->GetContext(context).text, m_bytesPerToken);
+}
+
+double
+CeLslmEdgeServer::LayerBytes(const std::string& codec, uint32_t context) const
+{
+    auto found = m_layerBytes.find(codec);
+    NS_ABORT_MSG_IF(found == m_layerBytes.end(),
+                    "CeLslmEdgeServer: no size estimate of codec " << codec);
+    return found->second * static_cast<double>(ContextTokens(context));
+}
+
+void
+CeLslmEdgeServer::Serve(const ServedRequest& request)
+{
+    NS_ABORT_MSG_UNLESS(m_model && m_alignment && m_workload && m_links.upstream,
+                        "CeLslmEdgeServer: no model, alignment, workload or upstream link");
+    const std::string problem = ModelServer::CheckItem(*m_workload, request, m_bytesPerToken);
+    if (!problem.empty())
+    {
+        NS_LOG_WARN("request " << request.id << " " << problem);
+        Simulator::ScheduleNow(&CeLslmEdgeServer::EmitFailure,
+                               this,
+                               request.id,
+                               ErrorHeader::MALFORMED_REQUEST);
+        return;
+    }
+    if (!m_assembler)
+    {
+        m_assembler =
+            std::make_unique<kv::ContextAssembler>(m_model->GetTransformer(), *m_alignment);
+    }
+    const uint32_t context = m_workload->GetItem(request.header.GetItem()).context;
+    const int64_t queryTokens = request.header.GetPromptTokens() - ContextTokens(context);
+    const int64_t answerTokens = request.header.GetAnswerTokens();
+    KvSourcePlan plan;
+    std::string how;
+    Ptr<ContextAssembly> assembly = AssemblyFor(context, queryTokens, answerTokens, plan, how);
+    m_planTrace(request.id,
+                context,
+                plan.localLayers,
+                plan.neighbourEnd,
+                plan.neighbour,
+                plan.codec,
+                how,
+                plan.estimatedTtft);
+
+    ContextPipeline::Plan work;
+    work.jobId = request.id;
+    work.layers = static_cast<uint32_t>(m_model->GetTransformer().Config().numLayers);
+    work.localLayers = 0; // the assembly computes the context's local layers once for all
+    work.contextTokens = ContextTokens(context);
+    work.queryTokens = queryTokens;
+    work.answerTokens = answerTokens;
+    work.schedule = m_schedule;
+    Ptr<ContextPipeline> pipeline = CreateObject<ContextPipeline>();
+    pipeline->Configure(m_engine,
+                        work,
+                        MakeCallback(&CeLslmEdgeServer::HandleToken, this),
+                        MakeCallback(&CeLslmEdgeServer::HandleRefused, this));
+    m_active[request.id] = Active{request, pipeline, assembly, std::nullopt};
+    pipeline->Start();
+    assembly->Attach(pipeline);
+}
+
+KvFetchPlanner::Inputs
+CeLslmEdgeServer::PlannerInputs(uint32_t context, int64_t queryTokens, int64_t answerTokens) const
+{
+    KvFetchPlanner::Inputs in;
+    in.model = m_engine->GetModel();
+    in.device = m_engine->GetDevice();
+    in.layers = static_cast<uint32_t>(m_model->GetTransformer().Config().numLayers);
+    in.firstCloudLayer = static_cast<uint32_t>(m_alignment->LocalLayers());
+    in.contextTokens = ContextTokens(context);
+    in.queryTokens = queryTokens;
+    in.answerTokens = answerTokens;
+    in.schedule = m_schedule;
+    // A rough queue estimate: each waiting job delays this one by about a context prefill.
+    ContextPipeline::Plan
+        alone{0, in.layers, in.layers, in.contextTokens, queryTokens, 1, m_schedule};
+    in.startDelay = ContextPipeline::EstimateTtft(in.model, in.device, alone, {}, Time())
+                    * static_cast<int64_t>(m_engine->GetQueueLength());
+    in.cloud = m_cloudLink;
+    in.cloud.ready = m_fetchedFromCloud.count(context) ? Time() : m_cloudPrefill * in.contextTokens;
+    for (const auto& [neighbour, held] : m_neighbourHolds)
+    {
+        if (m_edgeEdge && held.count(context) && m_links.neighbours.count(neighbour))
+        {
+            auto measured = m_neighbourLinks.find(static_cast<int32_t>(neighbour));
+            in.neighbours[neighbour] =
+                measured != m_neighbourLinks.end() ? measured->second : m_nominalNeighbour;
+        }
+    }
+    std::vector<std::string> codecs = GetCodecs();
+    codecs.pop_back(); // the peer codec is not the cloud's
+    in.codecs = codecs;
+    in.adaptive = m_codec == "adaptive";
+    in.target = m_target;
+    in.cloudLayerBytes = [this, context](const std::string& codec)
+    {
+        return LayerBytes(codec, context);
+    };
+    in.neighbourLayerBytes = LayerBytes(m_peerCodec, context);
+    in.fixedLocalLayers = m_localLayers;
+    return in;
+}
+
+Ptr<ContextAssembly>
+CeLslmEdgeServer::AssemblyFor(uint32_t context,
+                              int64_t queryTokens,
+                              int64_t answerTokens,
+                              KvSourcePlan& plan,
+                              std::string& how)
+{
+    auto joining = m_assembling.find(context);
+    if (joining != m_assembling.end())
+    {
+        plan = joining->second->GetPlan();
+        how = "joined";
+        return joining->second;
+    }
+    const bool hit = m_store.Lookup(context);
+    m_lookupTrace(context, hit);
+    if (hit)
+    {
+        plan = KvSourcePlan{};
+        how = "store";
+        return m_held.at(context);
+    }
+    plan = KvFetchPlanner::Choose(PlannerInputs(context, queryTokens, answerTokens));
+    how = "planned";
+    ContextAssembly::Setup setup;
+    setup.context = context;
+    setup.text = m_workload->GetContext(context).text;
+    setup.contextTokens = ContextTokens(context);
+    setup.plan = plan;
+    setup.schedule = m_schedule;
+    setup.engine = m_engine;
+    setup.model = &m_model->GetTransformer();
+    setup.assembler = m_assembler.get();
+    setup.alignment = m_alignment.get();
+    setup.onComplete = MakeCallback(&CeLslmEdgeServer::HandleAssembled, this);
+    Ptr<ContextAssembly> assembly = CreateObject<ContextAssembly>();
+    m_assembling[context] = assembly;
+    assembly->Start(setup);
+    const auto layers = static_cast<uint32_t>(m_model->GetTransformer().Config().numLayers);
+    if (plan.neighbour >= 0)
+    {
+        SendFetch(assembly,
+                  m_links.neighbours.at(plan.neighbour),
+                  plan.neighbour,
+                  plan.localLayers,
+                  plan.neighbourEnd,
+                  m_peerCodec);
+    }
+    if (plan.UsesCloud(layers))
+    {
+        SendFetch(assembly, m_links.upstream, -1, plan.neighbourEnd, layers, plan.codec);
+        m_fetchedFromCloud.insert(context);
+    }
+    return assembly;
+}
+
+void
+CeLslmEdgeServer::SendFetch(Ptr<ContextAssembly> assembly,
+                            Ptr<FramedConnection> link,
+                            int32_t source,
+                            uint32_t begin,
+                            uint32_t end,
+                            const std::string& codec)
+{
+    const uint64_t id = FETCH_ID | (static_cast<uint64_t>(m_edge) << 32) | m_nextFetch++;
+    m_fetches[id] = Fetch{assembly, link, source, codec, Time(), 0, 0};
+    link->Send(MakeContextFetchMessage(id,
+                                       ContextHeader(assembly->GetContext(),
+                                                     static_cast<uint16_t>(begin),
+                                                     static_cast<uint16_t>(end)),
+                                       codec));
+}
+
+bool
+CeLslmEdgeServer::HandleMessage(Ptr<FramedConnection> from, const ProtocolMessage& message)
+{
+    const uint64_t id = message.header.GetRequestId();
+    switch (message.header.GetType())
+    {
+        case MessageHeader::KV_DATA:
+            HandleKvData(from, message);
+            return true;
+        case MessageHeader::ERROR:
+            if (m_fetches.count(id) == 0)
+            {
+                return false;
+            }
+            NS_LOG_WARN("fetch " << id
+                                 << " failed: " << ErrorHeader::CodeName(message.error.GetCode()));
+            m_fetches.at(id).assembly->FailOver();
+            FinishFetch(id, true);
+            return true;
+        case MessageHeader::CONTEXT_FETCH:
+            ServeNeighbour(from, message);
+            return true;
+        case MessageHeader::CONTEXT_HELD:
+        {
+            // The id field names the announcing edge.
+            std::set<uint32_t>& held = m_neighbourHolds[static_cast<uint32_t>(id)];
+            if (message.context.GetLayerEnd() > message.context.GetLayerBegin())
+            {
+                held.insert(message.context.GetContextId());
+            }
+            else
+            {
+                held.erase(message.context.GetContextId());
+            }
+            return true;
+        }
+        default:
+            return false;
+    }
+}
+
+void
+CeLslmEdgeServer::HandleKvData(Ptr<FramedConnection> from, const ProtocolMessage& message)
+{
+    const uint64_t id = message.header.GetRequestId();
+    auto found = m_fetches.find(id);
+    if (found == m_fetches.end())
+    {
+        NS_LOG_WARN("KV data for unknown fetch " << id);
+        return;
+    }
+    Fetch& fetch = found->second;
+    const KvDataHeader& header = message.kvData;
+    std::unique_ptr<kv::KvReceiver>& receiver = m_receivers[from];
+    if (!receiver)
+    {
+        receiver = std::make_unique<kv::KvReceiver>(*m_alignment);
+    }
+    std::vector<kv::KvBlock> blocks;
+    const auto* stream = reinterpret_cast<const uint8_t*>(message.payload.data());
+    try
+    {
+        receiver->BeginStream();
+        blocks = receiver->Feed(stream, header.GetStreamBytes());
+        receiver->Finish();
+    }
+    catch (const kv::KvError& error)
+    {
+        NS_LOG_WARN("fetch " << id << ": undecodable KV: " << error.what());
+        fetch.assembly->FailOver();
+        FinishFetch(id, true);
+        return;
+    }
+    if (fetch.pieces++ == 0)
+    {
+        fetch.firstArrival = Simulator::Now();
+    }
+    else
+    {
+        fetch.laterBytes += message.payloadBytes;
+    }
+    // Learn the codec's size per context token and layer from what arrived.
+    double& perToken = m_layerBytes[fetch.codec];
+    perToken += m_smoothing
+                * (message.payloadBytes / static_cast<double>(ContextTokens(header.GetContextId()))
+                   - perToken);
+    char signature[16];
+    std::snprintf(signature,
+                  sizeof(signature),
+                  "%08x",
+                  kv::Crc32c(stream, header.GetStreamBytes()));
+    m_kvReceivedTrace(id,
+                      header.GetContextId(),
+                      header.GetLayer(),
+                      fetch.source,
+                      message.payloadBytes);
+    Ptr<ContextAssembly> assembly = fetch.assembly;
+    if (header.IsLast())
+    {
+        FinishFetch(id, false);
+    }
+    assembly->Deliver(header.GetLayer(), blocks, header.GetOrigin(), signature);
+}
+
+void
+CeLslmEdgeServer::FinishFetch(uint64_t id, bool failed)
+{
+    const Fetch fetch = m_fetches.at(id);
+    m_fetches.erase(id);
+    if (failed || fetch.pieces < 2 || Simulator::Now() <= fetch.firstArrival)
+    {
+        return; // no rate to learn: one piece tells nothing about the link's rate
+    }
+    const double sample = fetch.laterBytes / (Simulator::Now() - fetch.firstArrival).GetSeconds();
+    KvFetchPlanner::Link& link =
+        fetch.source < 0 ? m_cloudLink
+                         : m_neighbourLinks.emplace(fetch.source, m_nominalNeighbour).first->second;
+    link.rate += m_smoothing * (sample - link.rate);
+}
+
+void
+CeLslmEdgeServer::HandleAssembled(Ptr<ContextAssembly> assembly)
+{
+    const uint32_t context = assembly->GetContext();
+    m_assembling.erase(context);
+    if (m_store.GetBudget() == 0)
+    {
+        m_store.SetBudget(m_storeBytes > 0 ? m_storeBytes
+                                           : m_engine->GetDevice().memoryBytes
+                                                 - m_engine->GetModel().WeightBytes());
+    }
+    std::vector<uint32_t> evicted;
+    const double bytes = m_engine->GetModel().KvBytesPerToken() * ContextTokens(context);
+    if (m_store.Insert(context, bytes, evicted))
+    {
+        m_held[context] = assembly;
+        Announce(context, static_cast<uint16_t>(assembly->GetOrigins().size()));
+    }
+    for (uint32_t gone : evicted)
+    {
+        m_held.erase(gone);
+        Announce(gone, 0);
+    }
+}
+
+void
+CeLslmEdgeServer::Announce(uint32_t context, uint16_t layers)
+{
+    for (const auto& [neighbour, link] : m_links.neighbours)
+    {
+        link->Send(MakeContextHeldMessage(m_edge, ContextHeader(context, 0, layers)));
+    }
+}
+
+void
+CeLslmEdgeServer::ServeNeighbour(Ptr<FramedConnection> from, const ProtocolMessage& message)
+{
+    const uint64_t id = message.header.GetRequestId();
+    const uint32_t context = message.context.GetContextId();
+    auto held = m_held.find(context);
+    const uint16_t end = message.context.GetLayerEnd();
+    if (held == m_held.end() || end > held->second->GetOrigins().size()
+        || message.context.GetLayerBegin() >= end)
+    {
+        from->Send(MakeErrorMessage(id, ErrorHeader::CONTEXT_NOT_HELD));
+        return;
+    }
+    if (!m_sender)
+    {
+        m_sender.emplace(m_alignment, m_engine->GetModel(), m_bytesPerToken);
+    }
+    const llm::KvCache& cache = held->second->GetCache();
+    for (uint16_t layer = message.context.GetLayerBegin(); layer < end; ++layer)
+    {
+        const llm::KvLayer& kv = cache.Layer(layer);
+        kv::KvBlock block{layer, kv.Positions(), kv.Keys(), kv.Values()};
+        try
+        {
+            m_sender->Send(from,
+                           id,
+                           context,
+                           m_workload->GetContext(context).text.size(),
+                           block,
+                           held->second->GetOrigins()[layer],
+                           layer + 1 == end,
+                           message.payload,
+                           nullptr,
+                           m_peerBases[from]);
+        }
+        catch (const kv::KvError& error)
+        {
+            NS_LOG_WARN("fetch " << id << " from a neighbour: " << error.what());
+            from->Send(MakeErrorMessage(id, ErrorHeader::CONTEXT_NOT_HELD));
+            return;
+        }
+    }
+}
+
+void
+CeLslmEdgeServer::HandleToken(uint64_t id, uint32_t index, bool last)
+{
+    auto found = m_active.find(id);
+    if (found == m_active.end())
+    {
+        return;
+    }
+    Active& active = found->second;
+    if (!active.answer)
+    {
+        const WorkloadItem& item = m_workload->GetItem(active.request.header.GetItem());
+        const ExecutedAnswer answer = m_model->AnswerAfter(active.assembly->GetCache(),
+                                                           active.assembly->GetKey(),
+                                                           item.query,
+                                                           item.answerTokens,
+                                                           item.continuation);
+        active.answer = llm::ByteTokenizer::Decode(answer.tokens);
+        m_scoredTrace(id,
+                      ModelServer::Assess(answer,
+                                          m_reference,
+                                          m_model,
+                                          m_workload->GetContext(item.context).text,
+                                          item));
+    }
+    const std::string text = TokenText(*active.answer, index, last, m_bytesPerToken);
+    if (last)
+    {
+        Drop(id);
+    }
+    EmitToken(id, index, last, text);
+}
+
+void
+CeLslmEdgeServer::HandleRefused(uint64_t id)
+{
+    if (m_active.count(id))
+    {
+        Drop(id);
+        EmitFailure(id, ErrorHeader::REJECTED);
+    }
+}
+
+void
+CeLslmEdgeServer::Drop(uint64_t id)
+{
+    auto found = m_active.find(id);
+    if (found != m_active.end())
+    {
+        found->second.assembly->Detach(found->second.pipeline);
+        m_active.erase(found);
+    }
+}
+
+void
+CeLslmEdgeServer::Cancel(uint64_t id)
+{
+    auto found = m_active.find(id);
+    if (found != m_active.end())
+    {
+        found->second.pipeline->Cancel();
+        Drop(id);
+    }
+}
+
+uint32_t
+CeLslmEdgeServer::GetActiveRequests() const
+{
+    return static_cast<uint32_t>(m_active.size());
+}
+
+void
+CeLslmEdgeServer::HandleConnectionClosed(Ptr<FramedConnection> connection)
+{
+    m_receivers.erase(connection);
+    m_peerBases.erase(connection);
+    std::vector<uint64_t> lost;
+    for (const auto& [id, fetch] : m_fetches)
+    {
+        if (fetch.link == connection)
+        {
+            lost.push_back(id);
+        }
+    }
+    for (uint64_t id : lost)
+    {
+        m_fetches.at(id).assembly->FailOver();
+        FinishFetch(id, true);
+    }
+}
+
+void
+CeLslmEdgeServer::DoDispose()
+{
+    for (auto& [id, active] : m_active)
+    {
+        active.pipeline->Dispose();
+    }
+    m_active.clear();
+    m_fetches.clear();
+    for (auto& [context, assembly] : m_assembling)
+    {
+        assembly->Dispose();
+    }
+    m_assembling.clear();
+    m_held.clear();
+    m_receivers.clear();
+    m_assembler.reset();
+    if (m_engine)
+    {
+        m_engine->Dispose();
+        m_engine = nullptr;
+    }
+    m_links = Links();
+    RequestServer::DoDispose();
+}
+
+} // namespace ns3

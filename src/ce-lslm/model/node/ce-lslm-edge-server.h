@@ -1,0 +1,251 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#ifndef CE_LSLM_CE_LSLM_EDGE_SERVER_H
+#define CE_LSLM_CE_LSLM_EDGE_SERVER_H
+
+#include "context-assembly.h"
+#include "context-kv-store.h"
+#include "context-pipeline.h"
+#include "kv-fetch-planner.h"
+#include "kv-layer-sender.h"
+#include "request-quality.h"
+#include "request-server.h"
+#include "workload-trace.h"
+
+#include "ns3/compute-engine.h"
+#include "ns3/context-assembler.h"
+#include "ns3/executed-model.h"
+#include "ns3/kv-alignment.h"
+#include "ns3/kv-receiver.h"
+#include "ns3/traced-callback.h"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * \ingroup ce-lslm
+ * \brief The edge of the CE-LSLM mode: the edge SLM answers its terminals, and the query never
+ * leaves the edge domain. For the request's shared context it computes the shallow layers'
+ * KV from the text and loads the deeper layers' KV: from its own context store, from a
+ * neighbouring edge that holds the context (edge-edge tier), or from the cloud LLM, aligned
+ * to the SLM and compressed. Only a context id and a codec spec go up to the cloud.
+ *
+ * Per request, KvFetchPlanner chooses the split between computed and loaded layers, the
+ * source of each loaded layer, and (Codec = "adaptive") the cloud's codec, from the link
+ * rates it has measured and the engine's queue. The context's KV comes together once per edge
+ * in a ContextAssembly that every request of the context joins, and each request's
+ * ContextPipeline uses each layer as soon as it is in (Schedule = overlapped) or after all
+ * have arrived (sequential). Complete contexts stay in the edge's store (least recently used
+ * out) and are announced to the neighbours with CONTEXT_HELD; neighbours' fetches are served
+ * from it. Quality is real: the SLM answers from the assembled cache (lossy received KV
+ * included) and is scored against the cloud LLM's choices.
+ */
+class CeLslmEdgeServer : public RequestServer
+{
+  public:
+    /**
+     * \brief Get the type ID.
+     * \return the object TypeId
+     */
+    static TypeId GetTypeId();
+
+    CeLslmEdgeServer();
+
+    /// \param model the edge's executed SLM
+    void SetModel(std::shared_ptr<ExecutedModel> model);
+    /// \param reference the cloud LLM that defines agreement
+    void SetReference(std::shared_ptr<ExecutedModel> reference);
+    /// \param alignment the cloud-to-edge KV alignment (also the KV streams' geometry)
+    void SetAlignment(std::shared_ptr<const kv::KvAlignment> alignment);
+    /// \param workload the workload
+    void SetWorkload(std::shared_ptr<const WorkloadTrace> workload);
+    /**
+     * \brief What the planner assumes before it has measured anything.
+     * \param cloud the backhaul's nominal rate and delay
+     * \param neighbour an edge-edge link's nominal rate and delay
+     * \param cloudPrefillPerToken how long the cloud takes to prefill a context it does not
+     *        hold, per declared context token
+     * \param layerBytes per codec spec: expected payload bytes of one layer's message per
+     *        declared context token (measured on the executed models when the scenario is
+     *        built), refined by what arrives
+     */
+    void SetNominal(const KvFetchPlanner::Link& cloud,
+                    const KvFetchPlanner::Link& neighbour,
+                    Time cloudPrefillPerToken,
+                    const std::map<std::string, double>& layerBytes);
+
+    /// \return the codec specs this server may ask for (Codec, or the ladder, and PeerCodec)
+    std::vector<std::string> GetCodecs() const;
+
+    Ptr<ComputeEngine> GetEngine() const override;
+    std::string GetModelName() const override;
+    /// \return the context KV store
+    const ContextKvStore& GetStore() const;
+
+    void Serve(const ServedRequest& request) override;
+    void Cancel(uint64_t id) override;
+    uint32_t GetActiveRequests() const override;
+    bool NeedsLinks() const override;
+    void SetLinks(const Links& links) override;
+    bool HandleMessage(Ptr<FramedConnection> from, const ProtocolMessage& message) override;
+    void HandleConnectionClosed(Ptr<FramedConnection> connection) override;
+
+    /// Fetch ids: this bit set, the edge index in bits 32..47, a counter below.
+    static constexpr uint64_t FETCH_ID = uint64_t{1} << 62;
+
+    /**
+     * TracedCallback signature for a request's plan: (request id, context id, layers
+     * computed here, end of a neighbour's layers, the neighbour (-1: none), cloud codec
+     * ("" none), source ("store", "joined" or "planned"), expected TTFT).
+     */
+    typedef void (*PlanTracedCallback)(uint64_t id,
+                                       uint32_t context,
+                                       uint32_t localLayers,
+                                       uint32_t neighbourEnd,
+                                       int32_t neighbour,
+                                       const std::string& codec,
+                                       const std::string& source,
+                                       Time expectedTtft);
+    /**
+     * TracedCallback signature for a KV_DATA message received: (fetch id, context, layer,
+     * source: -1 the cloud or a neighbour's edge index, payload bytes).
+     */
+    typedef void (*KvReceivedTracedCallback)(uint64_t fetch,
+                                             uint32_t context,
+                                             uint32_t layer,
+                                             int32_t source,
+                                             uint32_t bytes);
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    /// A request being answered.
+    struct Active
+    {
+        ServedRequest request;             //!< the request
+        Ptr<ContextPipeline> pipeline;     //!< its work on the engine
+        Ptr<ContextAssembly> assembly;     //!< its context's KV
+        std::optional<std::string> answer; //!< the answer's text, once computed
+    };
+
+    /// A fetch in flight.
+    struct Fetch
+    {
+        Ptr<ContextAssembly> assembly; //!< where the layers go
+        Ptr<FramedConnection> link;    //!< where they come from
+        int32_t source{-1};            //!< -1 the cloud, else the neighbour's index
+        std::string codec;             //!< codec asked for
+        Time firstArrival;             //!< when its first piece arrived
+        uint64_t laterBytes{0};        //!< payload bytes of the pieces after the first
+        uint32_t pieces{0};            //!< pieces received
+    };
+
+    /**
+     * \return the assembly a new request of \p context joins (started if new); \p plan and
+     * \p how receive what was chosen, for the trace
+     */
+    Ptr<ContextAssembly> AssemblyFor(uint32_t context,
+                                     int64_t queryTokens,
+                                     int64_t answerTokens,
+                                     KvSourcePlan& plan,
+                                     std::string& how);
+    /// \return the planner's inputs for a request of \p context
+    KvFetchPlanner::Inputs PlannerInputs(uint32_t context,
+                                         int64_t queryTokens,
+                                         int64_t answerTokens) const;
+    /// \brief Ask \p link for layers [begin, end) of the assembly's context.
+    void SendFetch(Ptr<ContextAssembly> assembly,
+                   Ptr<FramedConnection> link,
+                   int32_t source,
+                   uint32_t begin,
+                   uint32_t end,
+                   const std::string& codec);
+    /// \brief A context's KV is complete: keep it, tell the neighbours.
+    void HandleAssembled(Ptr<ContextAssembly> assembly);
+    /// \brief Tell every neighbour which layers of a context this edge holds.
+    void Announce(uint32_t context, uint16_t layers);
+    /// \brief A piece of KV arrived.
+    void HandleKvData(Ptr<FramedConnection> from, const ProtocolMessage& message);
+    /// \brief A fetch ended (last piece or failure): learn from it, forget it.
+    void FinishFetch(uint64_t id, bool failed);
+    /// \brief A neighbour asks for a context's KV.
+    void ServeNeighbour(Ptr<FramedConnection> from, const ProtocolMessage& message);
+    /// \brief A token came out of a request's pipeline.
+    void HandleToken(uint64_t id, uint32_t index, bool last);
+    /// \brief The engine refused a request's stage.
+    void HandleRefused(uint64_t id);
+    /// \brief Forget a request.
+    void Drop(uint64_t id);
+    /// \return expected payload bytes of one layer with \p codec for \p context
+    double LayerBytes(const std::string& codec, uint32_t context) const;
+    /// \return declared tokens of <bos> + the context
+    int64_t ContextTokens(uint32_t context) const;
+
+    // Attributes
+    PipelineSchedule m_schedule; //!< overlapped or sequential
+    int32_t m_localLayers;       //!< fixed split, or -1 (planned per request)
+    std::string m_codec;         //!< cloud codec, or "adaptive"
+    std::string m_ladder;        //!< adaptive: codecs, best quality first
+    Time m_target;               //!< adaptive: TTFT target
+    std::string m_peerCodec;     //!< codec of edge-edge transfers
+    double m_storeBytes;         //!< store budget, bytes (0: device memory left)
+    bool m_edgeEdge;             //!< fetch from neighbours
+    uint32_t m_bytesPerToken;    //!< text bytes per declared token
+    double m_smoothing;          //!< weight of a new measurement in the estimates
+
+    // Models and configuration
+    Ptr<ComputeEngine> m_engine;                              //!< the edge's accelerator
+    std::shared_ptr<ExecutedModel> m_model;                   //!< SLM
+    std::shared_ptr<ExecutedModel> m_reference;               //!< LLM
+    std::shared_ptr<const kv::KvAlignment> m_alignment;       //!< cloud -> edge
+    std::shared_ptr<const WorkloadTrace> m_workload;          //!< items and contexts
+    std::unique_ptr<kv::ContextAssembler> m_assembler;        //!< places received KV
+    std::optional<KvLayerSender> m_sender;                    //!< serves neighbours
+    uint32_t m_edge{0};                                       //!< this edge's index (Links::self)
+    Links m_links;                                            //!< backhaul, neighbours
+    KvFetchPlanner::Link m_cloudLink;                         //!< backhaul estimate
+    std::map<int32_t, KvFetchPlanner::Link> m_neighbourLinks; //!< per neighbour estimate
+    KvFetchPlanner::Link m_nominalNeighbour;                  //!< before any measurement
+    Time m_cloudPrefill;                                      //!< cloud's prefill per token
+    std::map<std::string, double> m_layerBytes;               //!< codec -> bytes per token, layer
+
+    // State
+    ContextKvStore m_store;                                //!< contexts held
+    std::map<uint32_t, Ptr<ContextAssembly>> m_held;       //!< complete, in the store
+    std::map<uint32_t, Ptr<ContextAssembly>> m_assembling; //!< in progress
+    std::map<uint64_t, Active> m_active;                   //!< requests
+    std::map<uint64_t, Fetch> m_fetches;                   //!< fetches in flight
+    uint64_t m_nextFetch{0};                               //!< fetch counter
+    std::map<Ptr<FramedConnection>, std::unique_ptr<kv::KvReceiver>> m_receivers; //!< per link
+    std::map<Ptr<FramedConnection>, std::map<int64_t, int64_t>> m_peerBases;      //!< served peers
+    std::map<uint32_t, std::set<uint32_t>> m_neighbourHolds; //!< neighbour -> contexts it holds
+    std::set<uint32_t> m_fetchedFromCloud;                   //!< contexts the cloud has had
+
+    // Trace sources
+    TracedCallback<uint64_t, const RequestQuality&> m_scoredTrace; //!< answer computed
+    TracedCallback<uint64_t,
+                   uint32_t,
+                   uint32_t,
+                   uint32_t,
+                   int32_t,
+                   const std::string&,
+                   const std::string&,
+                   Time>
+        m_planTrace; //!< plan of a request
+    TracedCallback<uint64_t, uint32_t, uint32_t, int32_t, uint32_t> m_kvReceivedTrace; //!< KV in
+    TracedCallback<uint32_t, bool> m_lookupTrace; //!< store lookup
+};
+
+} // namespace ns3
+
+#endif // CE_LSLM_CE_LSLM_EDGE_SERVER_H
