@@ -5,7 +5,7 @@
 // The serving core with real models: cloud-only and edge-only modes, the latency of a request
 // taken apart by hand, quality, cancellation, trace-timed arrivals, determinism.
 
-#include "test-utils.h"
+#include "serving-test-utils.h"
 
 #include "ns3/ce-lslm-helper.h"
 #include "ns3/cloud-app.h"
@@ -27,83 +27,6 @@ using namespace ce_lslm_test;
 
 namespace
 {
-
-/// A small workload: short texts keep the executed models fast.
-std::string
-WriteWorkload(const std::string& dir, bool timed = false)
-{
-    const std::string first = "The city council met on Monday to discuss the new budget. ";
-    const std::string second = "Rain fell over the valley for three days and the river rose. ";
-    std::ostringstream lines;
-    auto line = [&](int id,
-                    const char* name,
-                    const std::string& context,
-                    const char* query,
-                    const char* continuation,
-                    const char* timing)
-    {
-        lines << "{\"id\": " << id << ", \"context_id\": \"" << name << "\", \"context\": \""
-              << context << "\", \"query\": \"" << query << "\", \"continuation\": \""
-              << continuation << "\", \"answer_tokens\": " << std::string(continuation).size()
-              << (timed ? timing : "") << "}\n";
-    };
-    line(0,
-         "a",
-         first,
-         "The mayor said that",
-         " the plan would cut taxes.",
-         ", \"arrival_s\": 0.5");
-    line(1,
-         "a",
-         first,
-         "Members of the council",
-         " voted against it.",
-         ", \"arrival_s\": 0.7, \"terminal\": 1");
-    line(2,
-         "b",
-         second,
-         "Farmers in the north",
-         " lost most of their crops.",
-         ", \"arrival_s\": 0.6");
-    const std::string path = dir + "/small.jsonl";
-    WriteFile(path, lines.str());
-    return path;
-}
-
-/// The scenario of these tests: point-to-point access, the small workload.
-ConfigJson
-Scenario(const std::string& workload, const std::vector<std::string>& overrides)
-{
-    ConfigJson document = ConfigJson::object();
-    for (const auto& assignment : {"topology.radio.enabled=false",
-                                   "simulation.duration_s=4",
-                                   "simulation.drain_s=20",
-                                   "topology.terminals=2",
-                                   "workload.arrival_rate_per_s=1"})
-    {
-        ScenarioConfig::ApplyOverride(document, assignment);
-    }
-    ScenarioConfig::ApplyOverride(document, "workload.trace=" + workload);
-    for (const auto& assignment : overrides)
-    {
-        ScenarioConfig::ApplyOverride(document, assignment);
-    }
-    return document;
-}
-
-ScenarioResults
-RunScenario(const std::string& workload, const std::vector<std::string>& overrides)
-{
-    return ScenarioRunner(ScenarioConfig(Scenario(workload, overrides), "test")).Run();
-}
-
-std::string
-RequestsCsv(const ScenarioResults& results)
-{
-    std::ostringstream csv;
-    ResultsWriter::WriteRequestsCsv(csv, results);
-    return csv.str();
-}
 
 TEST(Serving, LatencyOfOneRequestIsTheSumOfItsParts)
 {

@@ -47,25 +47,30 @@ namespace
 /**
  * \brief Check that every codec spec of the ce_lslm section parses, and that edges can encode
  * their own KV with the peer codec (no pca stage: the bases cover only the cloud's layers).
+ * \param codecs the cloud's codecs, then the peer codec last
+ * \param adaptive whether the cloud's codecs come from codec_ladder
  * \throw ConfigError naming the key
  */
 void
-CheckCodecs(const std::vector<std::string>& codecs, const std::string& peer)
+CheckCodecs(const std::vector<std::string>& codecs, bool adaptive)
 {
-    for (const std::string& spec : codecs)
+    for (std::size_t i = 0; i < codecs.size(); ++i)
     {
-        const std::string key = spec == peer ? "ce_lslm.peer_codec" : "ce_lslm.codec";
+        const bool peer = i + 1 == codecs.size();
+        const std::string key = peer       ? "ce_lslm.peer_codec"
+                                : adaptive ? "ce_lslm.codec_ladder"
+                                           : "ce_lslm.codec";
         try
         {
-            if (kv::KvCodec::Parse(spec).PcaRank() > 0 && key == "ce_lslm.peer_codec")
+            if (kv::KvCodec::Parse(codecs[i]).PcaRank() > 0 && peer)
             {
                 throw ConfigError(key,
-                                  "'" + spec + "' has a pca stage; edge-to-edge KV has no bases");
+                                  "'" + codecs[i] + "' has a pca stage; edge-to-edge KV has no bases");
             }
         }
         catch (const kv::KvError& error)
         {
-            throw ConfigError(spec == peer ? key : "ce_lslm.codec (or codec_ladder)", error.what());
+            throw ConfigError(key, error.what());
         }
     }
 }
@@ -404,7 +409,7 @@ CeLslmHelper::ConfigureCeLslmEdge(Ptr<CeLslmEdgeServer> server) const
                          DoubleValue(m_config.GetDouble("ce_lslm.edge_store_mb") * 1e6));
     server->SetAttribute("BytesPerToken",
                          UintegerValue(m_config.GetInt("workload.bytes_per_token")));
-    CheckCodecs(server->GetCodecs(), m_config.GetString("ce_lslm.peer_codec"));
+    CheckCodecs(server->GetCodecs(), m_config.GetString("ce_lslm.codec") == "adaptive");
 
     Ptr<ComputeEngine> cloud = CreateObject<ComputeEngine>();
     ConfigureEngine(cloud, TIER_CLOUD, ModelRole::LLM);
