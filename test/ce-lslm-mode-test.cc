@@ -35,13 +35,17 @@ const std::string kCouncil = "The city council met on Monday to discuss the new 
 std::string
 WriteSharedContextWorkload(const std::string& dir, int items, bool timed)
 {
-    const char* queries[] = {"The mayor said that", "Members of the council", "A woman asked if",
-                             "Later that evening", "The budget office", "Most of the speakers"};
+    const char* queries[] = {"The mayor said that",
+                             "Members of the council",
+                             "A woman asked if",
+                             "Later that evening",
+                             "The budget office",
+                             "Most of the speakers"};
     std::string lines;
     for (int i = 0; i < items; ++i)
     {
-        const std::string timing = ", \"arrival_s\": " + std::to_string(0.5 + 0.3 * i) +
-                                   ", \"terminal\": " + std::to_string(i);
+        const std::string timing = ", \"arrival_s\": " + std::to_string(0.5 + 0.3 * i)
+                                   + ", \"terminal\": " + std::to_string(i);
         lines += WorkloadLine(i,
                               "council",
                               kCouncil,
@@ -127,8 +131,12 @@ TEST(CeLslmMode, AContextSharedByManyUsersIsPrefilledAtTheCloudOnce)
         DynamicCast<CloudApp>(scenario.GetService().GetCloudApp().Get(0))->GetServer());
     ASSERT_TRUE(cloud);
     cloud->TraceConnectWithoutContext("ContextLookup",
-                                      MakeCallback(+[](uint32_t* n, uint32_t, bool) { ++*n; },
-                                                   &lookups));
+                                      MakeCallback(
+                                          +[](uint32_t* n, uint32_t, bool)
+                                          {
+                                              ++*n;
+                                          },
+                                          &lookups));
     Simulator::Stop(scenario.GetStopTime());
     Simulator::Run();
     const ScenarioResults results = scenario.Collect();
@@ -210,9 +218,9 @@ TEST(CeLslmMode, QualityComesFromTheKvActuallyReceived)
     const std::string workload = WriteWorkload(FreshTestDir());
     auto bpb = [&workload](const std::string& codec)
     {
-        const ScenarioResults results = RunScenario(
-            workload,
-            {"mode=ce-lslm", "ce_lslm.local_layers=2", "ce_lslm.codec=" + codec});
+        const ScenarioResults results =
+            RunScenario(workload,
+                        {"mode=ce-lslm", "ce_lslm.local_layers=2", "ce_lslm.codec=" + codec});
         double bits = 0;
         double bytes = 0;
         for (const auto& r : results.requests)
@@ -243,18 +251,21 @@ TEST(CeLslmMode, ANeighbourEdgeServesAContextItHolds)
     std::vector<int32_t> neighbours;
     Ptr<RequestServer> second =
         DynamicCast<EdgeApp>(scenario.GetService().GetEdgeApps().Get(1))->GetServer();
-    second->TraceConnectWithoutContext(
-        "Plan",
-        MakeCallback(+[](std::vector<int32_t>* out,
-                         uint64_t,
-                         uint32_t,
-                         uint32_t,
-                         uint32_t,
-                         int32_t neighbour,
-                         const std::string&,
-                         const std::string&,
-                         Time) { out->push_back(neighbour); },
-                     &neighbours));
+    second->TraceConnectWithoutContext("Plan",
+                                       MakeCallback(
+                                           +[](std::vector<int32_t>* out,
+                                               uint64_t,
+                                               uint32_t,
+                                               uint32_t,
+                                               uint32_t,
+                                               int32_t neighbour,
+                                               const std::string&,
+                                               const std::string&,
+                                               Time)
+                                           {
+                                               out->push_back(neighbour);
+                                           },
+                                           &neighbours));
     Simulator::Stop(scenario.GetStopTime());
     Simulator::Run();
     const ScenarioResults results = scenario.Collect();

@@ -28,7 +28,10 @@ Request()
     in.cloud.rate = 125e6; // 1 Gbit/s
     in.cloud.delay = MilliSeconds(10);
     in.codecs = {"fp16"};
-    in.cloudLayerBytes = [](const std::string&) { return 4000 * 8192.0; };
+    in.cloudLayerBytes = [](const std::string&)
+    {
+        return 4000 * 8192.0;
+    };
     in.neighbourLayerBytes = 4000 * 4096.0;
     return in;
 }
@@ -74,7 +77,7 @@ TEST(KvFetchPlanner, ANeighbourHoldingTheContextCanServeShallowLayers)
     in.neighbours[3] = neighbour;
     const KvSourcePlan plan = KvFetchPlanner::Choose(in);
     EXPECT_EQ(plan.neighbour, 3);
-    EXPECT_LT(plan.localLayers, 2u); // below the cloud's first layer: only a neighbour has them
+    EXPECT_LT(plan.localLayers, 2u);  // below the cloud's first layer: only a neighbour has them
     EXPECT_EQ(plan.neighbourEnd, 4u); // the slow cloud serves nothing
     EXPECT_FALSE(plan.UsesCloud(4));
 }

@@ -37,9 +37,9 @@ WorkloadLine(int id,
              const std::string& timing = "")
 {
     std::ostringstream line;
-    line << "{\"id\": " << id << ", \"context_id\": \"" << name << "\", \"context\": \""
-         << context << "\", \"query\": \"" << query << "\", \"continuation\": \""
-         << continuation << "\", \"answer_tokens\": " << continuation.size() << timing << "}\n";
+    line << "{\"id\": " << id << ", \"context_id\": \"" << name << "\", \"context\": \"" << context
+         << "\", \"query\": \"" << query << "\", \"continuation\": \"" << continuation
+         << "\", \"answer_tokens\": " << continuation.size() << timing << "}\n";
     return line.str();
 }
 
@@ -49,25 +49,24 @@ WriteWorkload(const std::string& dir, bool timed = false)
 {
     const std::string first = "The city council met on Monday to discuss the new budget. ";
     const std::string second = "Rain fell over the valley for three days and the river rose. ";
-    const std::string lines =
-        WorkloadLine(0,
-                     "a",
-                     first,
-                     "The mayor said that",
-                     " the plan would cut taxes.",
-                     timed ? ", \"arrival_s\": 0.5" : "") +
-        WorkloadLine(1,
-                     "a",
-                     first,
-                     "Members of the council",
-                     " voted against it.",
-                     timed ? ", \"arrival_s\": 0.7, \"terminal\": 1" : "") +
-        WorkloadLine(2,
-                     "b",
-                     second,
-                     "Farmers in the north",
-                     " lost most of their crops.",
-                     timed ? ", \"arrival_s\": 0.6" : "");
+    const std::string lines = WorkloadLine(0,
+                                           "a",
+                                           first,
+                                           "The mayor said that",
+                                           " the plan would cut taxes.",
+                                           timed ? ", \"arrival_s\": 0.5" : "")
+                              + WorkloadLine(1,
+                                             "a",
+                                             first,
+                                             "Members of the council",
+                                             " voted against it.",
+                                             timed ? ", \"arrival_s\": 0.7, \"terminal\": 1" : "")
+                              + WorkloadLine(2,
+                                             "b",
+                                             second,
+                                             "Farmers in the north",
+                                             " lost most of their crops.",
+                                             timed ? ", \"arrival_s\": 0.6" : "");
     const std::string path = dir + "/small.jsonl";
     WriteFile(path, lines);
     return path;

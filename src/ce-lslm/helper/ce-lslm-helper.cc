@@ -8,6 +8,7 @@
 #include "six-g-preset.h"
 
 #include "ns3/boolean.h"
+#include "ns3/ce-application.h"
 #include "ns3/config.h"
 #include "ns3/context-kv-server.h"
 #include "ns3/device-profile.h"
@@ -65,7 +66,8 @@ CheckCodecs(const std::vector<std::string>& codecs, bool adaptive)
             if (kv::KvCodec::Parse(codecs[i]).PcaRank() > 0 && peer)
             {
                 throw ConfigError(key,
-                                  "'" + codecs[i] + "' has a pca stage; edge-to-edge KV has no bases");
+                                  "'" + codecs[i]
+                                      + "' has a pca stage; edge-to-edge KV has no bases");
             }
         }
         catch (const kv::KvError& error)
@@ -562,7 +564,55 @@ CeLslmHelper::Collect()
     results.edgeComputeS = m_collector.GetComputeSeconds(TIER_EDGE);
     results.cloudComputeS = m_collector.GetComputeSeconds(TIER_CLOUD);
     results.terminalComputeS = m_collector.GetComputeSeconds(TIER_TERMINAL);
+    results.ceLslm = CeLslmCounters();
     return results;
+}
+
+namespace
+{
+
+/// \return a store's counters as JSON
+ConfigJson
+StoreJson(const ContextKvStore::Counters& counters)
+{
+    return {{"hits", counters.hits},
+            {"misses", counters.misses},
+            {"evictions", counters.evictions}};
+}
+
+/// \brief Add \p more to \p sum, counter by counter.
+void
+AddCounters(ContextKvStore::Counters& sum, const ContextKvStore::Counters& more)
+{
+    sum.hits += more.hits;
+    sum.misses += more.misses;
+    sum.evictions += more.evictions;
+}
+
+} // namespace
+
+ConfigJson
+CeLslmHelper::CeLslmCounters() const
+{
+    Ptr<ContextKvServer> cloud = DynamicCast<ContextKvServer>(
+        DynamicCast<CeApplication>(m_service.GetCloudApp().Get(0))->GetServer());
+    if (!cloud)
+    {
+        return ConfigJson();
+    }
+    ContextKvStore::Counters edges;
+    ApplicationContainer apps = m_service.GetEdgeApps();
+    for (uint32_t e = 0; e < apps.GetN(); ++e)
+    {
+        if (auto edge =
+                DynamicCast<CeLslmEdgeServer>(DynamicCast<CeApplication>(apps.Get(e))->GetServer()))
+        {
+            AddCounters(edges, edge->GetStore().GetCounters());
+        }
+    }
+    return {{"cloud_prefills", cloud->GetPrefills()},
+            {"cloud_store", StoreJson(cloud->GetStore().GetCounters())},
+            {"edge_store", StoreJson(edges)}};
 }
 
 EdgeCloudTopologyHelper&

@@ -144,6 +144,8 @@ class CeLslmHelper : public ServerFactory
      * \throw ConfigError naming the key if it cannot be used
      */
     std::shared_ptr<const kv::KvAlignment> GetAlignment() const;
+    /// \return the ce-lslm mode's counters (cloud prefills, store hits and misses), or null
+    ConfigJson CeLslmCounters() const;
     /// \brief Configure a CE-LSLM edge server from the ce_lslm section and the topology.
     void ConfigureCeLslmEdge(Ptr<CeLslmEdgeServer> server) const;
     /**

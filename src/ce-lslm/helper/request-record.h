@@ -53,6 +53,10 @@ struct RequestRecord
     std::optional<Time> admitted;          //!< when its (first) job was admitted
     std::optional<Time> compute;           //!< from admission to its last job's end
     std::optional<RequestQuality> quality; //!< answer quality, when a model answered
+    std::string kvPlan;                    //!< ce-lslm: planned, joined or store ("" otherwise)
+    std::optional<uint32_t> localLayers;   //!< ce-lslm: context layers computed at the edge
+    std::optional<int32_t> kvNeighbour;    //!< ce-lslm: neighbour serving layers (-1: none)
+    std::string kvCodec;                   //!< ce-lslm: codec of the cloud's layers
 
     /// \return time to first token, if a token arrived
     std::optional<Time> GetTtft() const;

@@ -220,6 +220,7 @@ RequestStatsCollector::AddServer(Ptr<RequestServer> server, ServingTier tier)
     // Servers that answer with a model report each answer's quality.
     server->TraceConnectWithoutContext("Scored",
                                        MakeCallback(&RequestStatsCollector::OnScored, this));
+    server->TraceConnectWithoutContext("Plan", MakeCallback(&RequestStatsCollector::OnPlan, this));
     m_modelOfTier[tier] = {server->GetModelName(), engine->GetModel().name};
     engine->TraceConnectWithoutContext("JobStart",
                                        MakeCallback(&RequestStatsCollector::OnJobStart, this));
@@ -234,6 +235,25 @@ RequestStatsCollector::OnScored(uint64_t id, const RequestQuality& quality)
     if (RequestRecord* record = Find(id))
     {
         record->quality = quality;
+    }
+}
+
+void
+RequestStatsCollector::OnPlan(uint64_t id,
+                              uint32_t /* context */,
+                              uint32_t localLayers,
+                              uint32_t /* neighbourEnd */,
+                              int32_t neighbour,
+                              const std::string& codec,
+                              const std::string& how,
+                              Time /* expected */)
+{
+    if (RequestRecord* record = Find(id))
+    {
+        record->kvPlan = how;
+        record->localLayers = localLayers;
+        record->kvNeighbour = neighbour;
+        record->kvCodec = codec;
     }
 }
 

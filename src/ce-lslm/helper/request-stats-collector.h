@@ -185,6 +185,18 @@ class RequestStatsCollector
     void OnScored(uint64_t id, const RequestQuality& quality);
 
     /**
+     * \brief A CE-LSLM edge chose where a request's context KV comes from.
+     */
+    void OnPlan(uint64_t id,
+                uint32_t context,
+                uint32_t localLayers,
+                uint32_t neighbourEnd,
+                int32_t neighbour,
+                const std::string& codec,
+                const std::string& how,
+                Time expected);
+
+    /**
      * \brief A compute engine admitted a request's job.
      * \param id request id
      * \param waited time since it was submitted

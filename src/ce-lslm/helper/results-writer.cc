@@ -139,7 +139,8 @@ ResultsWriter::WriteRequestsCsv(std::ostream& out, const ScenarioResults& result
     out << "request_id,terminal,edge,mode,executed_model,declared_profile,issued_s,"
            "prompt_tokens,answer_tokens,tokens_received,outcome,failure_reason,ttft_ms,"
            "tpot_ms,e2e_ms,uplink_bytes,downlink_bytes,backhaul_bytes,item,context,served_by,"
-           "queue_ms,compute_ms,scored_bytes,bpb,agreement\n";
+           "queue_ms,compute_ms,scored_bytes,bpb,agreement,kv_plan,local_layers,kv_neighbour,"
+           "kv_codec\n";
     auto optional = [](const std::optional<uint32_t>& value)
     {
         return value ? std::to_string(*value) : std::string();
@@ -164,7 +165,9 @@ ResultsWriter::WriteRequestsCsv(std::ostream& out, const ScenarioResults& result
         {
             out << ",,";
         }
-        out << '\n';
+        out << ',' << r.kvPlan << ',' << optional(r.localLayers) << ','
+            << (r.kvNeighbour ? std::to_string(*r.kvNeighbour) : std::string()) << ',' << r.kvCodec
+            << '\n';
     }
 }
 

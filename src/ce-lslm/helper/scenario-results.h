@@ -32,6 +32,7 @@ struct ScenarioResults
     double edgeComputeS{0};     //!< busy time of the edge servers' compute engines, in s
     double cloudComputeS{0};    //!< busy time of the cloud's compute engine, in s
     double terminalComputeS{0}; //!< busy time of the terminals' compute engines, in s
+    ConfigJson ceLslm;          //!< ce-lslm mode: its store and prefill counters (null otherwise)
 };
 
 } // namespace ns3

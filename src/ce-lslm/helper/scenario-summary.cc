@@ -176,6 +176,37 @@ QualityJson(const std::vector<RequestRecord>& requests)
     return json;
 }
 
+/// The ce-lslm mode's counters plus, over every request an edge planned: how it got its
+/// context KV, the split and the cloud codec chosen, and how many used a neighbour.
+ConfigJson
+CeLslmJson(const ScenarioResults& results)
+{
+    ConfigJson json = results.ceLslm;
+    std::map<std::string, uint64_t> plans;
+    std::map<std::string, uint64_t> splits;
+    std::map<std::string, uint64_t> codecs;
+    uint64_t neighbourFetches = 0;
+    for (const auto& request : results.requests)
+    {
+        if (request.kvPlan.empty())
+        {
+            continue;
+        }
+        ++plans[request.kvPlan];
+        if (request.kvPlan == "planned")
+        {
+            ++splits[std::to_string(*request.localLayers)];
+            ++codecs[request.kvCodec.empty() ? "none" : request.kvCodec];
+            neighbourFetches += *request.kvNeighbour >= 0 ? 1 : 0;
+        }
+    }
+    json["plans"] = plans;
+    json["local_layers"] = splits;
+    json["codecs"] = codecs;
+    json["neighbour_fetches"] = neighbourFetches;
+    return json;
+}
+
 } // namespace
 
 ConfigJson
@@ -198,6 +229,10 @@ BuildScenarioSummary(const ScenarioResults& results)
                           {"cloud_s", results.cloudComputeS},
                           {"terminal_s", results.terminalComputeS}};
     summary["protocol_errors"] = results.protocolErrors;
+    if (!results.ceLslm.is_null())
+    {
+        summary["ce_lslm"] = CeLslmJson(results);
+    }
     summary["simulation"] = {{"arrival_window_s", results.arrivalWindowEnd.GetSeconds()},
                              {"end_s", results.end.GetSeconds()}};
     summary["config"] = results.config.GetJson();
