@@ -63,12 +63,12 @@ class ContextPipeline : public Object
     /// What one request needs.
     struct Plan
     {
-        uint64_t jobId{0};          //!< id of every stage's job (the request id)
-        uint32_t layers{0};         //!< L: layers of the executed model (>= 1)
-        uint32_t localLayers{0};    //!< context layers computed here, in [0, L]
-        int64_t contextTokens{0};   //!< declared tokens of <bos> + context (>= 0)
-        int64_t queryTokens{0};     //!< declared tokens of the query (>= 1)
-        int64_t answerTokens{0};    //!< tokens to produce (>= 1)
+        uint64_t jobId{0};        //!< id of every stage's job (the request id)
+        uint32_t layers{0};       //!< L: layers of the executed model (>= 1)
+        uint32_t localLayers{0};  //!< context layers computed here, in [0, L]
+        int64_t contextTokens{0}; //!< declared tokens of <bos> + context (>= 0)
+        int64_t queryTokens{0};   //!< declared tokens of the query (>= 1)
+        int64_t answerTokens{0};  //!< tokens to produce (>= 1)
         PipelineSchedule schedule{PIPELINE_OVERLAPPED}; //!< overlapped or sequential
     };
 
@@ -151,16 +151,16 @@ class ContextPipeline : public Object
     /// A token came out of the last stage.
     void HandleToken(uint64_t id, uint32_t index, bool last);
 
-    Ptr<ComputeEngine> m_engine;              //!< the edge's engine
-    Plan m_plan;                              //!< the request
-    TokenCallback m_onToken;                  //!< tokens
-    FailureCallback m_onFailure;              //!< refused stage
-    std::vector<bool> m_available;            //!< per executed layer: context KV present
-    uint32_t m_nextLayer{0};                  //!< first layer not yet submitted
-    bool m_started{false};                    //!< Start called
-    bool m_running{false};                    //!< a stage is in the engine
-    bool m_done{false};                       //!< last stage finished
-    bool m_cancelled{false};                  //!< Cancel called
+    Ptr<ComputeEngine> m_engine;   //!< the edge's engine
+    Plan m_plan;                   //!< the request
+    TokenCallback m_onToken;       //!< tokens
+    FailureCallback m_onFailure;   //!< refused stage
+    std::vector<bool> m_available; //!< per executed layer: context KV present
+    uint32_t m_nextLayer{0};       //!< first layer not yet submitted
+    bool m_started{false};         //!< Start called
+    bool m_running{false};         //!< a stage is in the engine
+    bool m_done{false};            //!< last stage finished
+    bool m_cancelled{false};       //!< Cancel called
     TracedCallback<uint64_t, uint32_t, uint32_t, bool> m_stageTrace; //!< stage submitted
 };
 
