@@ -188,4 +188,71 @@ TEST_F(ComputeEngineTest, CancelledJobsProduceNothingAndCallbacksMaySubmit)
     EXPECT_GT(log.times[3][0], log.times[4][0]);
 }
 
+/// `job` restricted to the prefill layers [begin, end) after `cached` tokens.
+ComputeJob
+Ranged(ComputeJob job, int64_t cached, int32_t begin, int32_t end)
+{
+    job.cachedTokens = cached;
+    job.prefillLayerBegin = begin;
+    job.prefillLayerEnd = end;
+    return job;
+}
+
+TEST_F(ComputeEngineTest, InvalidLayerRangesAreRefused)
+{
+    auto engine = CreateObject<ComputeEngine>(); // llama-3-8b: 32 layers
+    TokenLog log;
+    EXPECT_FALSE(engine->Submit(Ranged(Job(1, 10, 0, log), 0, -1, 8)));  // begin < 0
+    EXPECT_FALSE(engine->Submit(Ranged(Job(2, 10, 0, log), 0, 0, -2)));  // end < -1
+    EXPECT_FALSE(engine->Submit(Ranged(Job(3, 10, 0, log), 0, 0, 33)));  // beyond the model
+    EXPECT_FALSE(engine->Submit(Ranged(Job(4, 10, 0, log), 0, 8, 8)));   // empty
+    EXPECT_FALSE(engine->Submit(Ranged(Job(5, 10, 0, log), 0, 32, -1))); // empty
+    EXPECT_FALSE(engine->Submit(Ranged(Job(6, 10, 2, log), 0, 0, 16)));  // outputs, no head
+    EXPECT_EQ(engine->GetQueueLength() + engine->GetRunning(), 0u);
+    EXPECT_TRUE(engine->Submit(Ranged(Job(7, 10, 0, log), 0, 0, 16)));
+    EXPECT_TRUE(engine->Submit(Ranged(Job(8, 10, 2, log), 5, 16, 32)));
+    Simulator::Run();
+    EXPECT_EQ(log.done, (std::vector<uint64_t>{7, 8}));
+}
+
+TEST_F(ComputeEngineTest, PartialPrefillIsPricedAndReservedOnItsLayers)
+{
+    auto engine = CreateObject<ComputeEngine>();
+    const double weights = engine->GetModel().WeightBytes();
+    const double kvPerToken = engine->GetModel().KvBytesPerToken();
+    TokenLog log;
+    // 1,000 tokens after 200 cached through layers [4, 12) of 32, prefill only: two chunks
+    // without the LM head (its hidden state goes to another stage), KV of 8 layers of 1,200
+    // tokens reserved while it runs.
+    ASSERT_TRUE(engine->Submit(Ranged(Job(1, 1000, 0, log), 200, 4, 12)));
+    EXPECT_DOUBLE_EQ(engine->GetMemoryUsed(), weights + 1200 * kvPerToken * 8 / 32);
+    Simulator::Run();
+    EXPECT_EQ(log.done, std::vector<uint64_t>{1});
+    EXPECT_EQ(Simulator::Now(),
+              IterationTime(*engine, {{512, 200, 0, 4, 12}})
+                  + IterationTime(*engine, {{488, 712, 0, 4, 12}}));
+    EXPECT_DOUBLE_EQ(engine->GetMemoryUsed(), weights);
+}
+
+TEST_F(ComputeEngineTest, DeepStageWithOutputsDecodesThroughEveryLayer)
+{
+    auto engine = CreateObject<ComputeEngine>();
+    const double weights = engine->GetModel().WeightBytes();
+    const double kvPerToken = engine->GetModel().KvBytesPerToken();
+    TokenLog log;
+    // 30 query tokens after 400 context tokens through layers [20, 32), then 3 tokens: the
+    // prefill's last logits give token 0, decode steps run every layer and every layer's KV is
+    // reserved for the whole job.
+    ASSERT_TRUE(engine->Submit(Ranged(Job(1, 30, 3, log), 400, 20, -1)));
+    EXPECT_DOUBLE_EQ(engine->GetMemoryUsed(), weights + 433 * kvPerToken);
+    Simulator::Run();
+    ASSERT_EQ(log.times[1].size(), 3u);
+    Time expected = IterationTime(*engine, {{30, 400, 1, 20, -1}});
+    EXPECT_EQ(log.times[1][0], expected);
+    expected += IterationTime(*engine, {{1, 430, 1}});
+    EXPECT_EQ(log.times[1][1], expected);
+    expected += IterationTime(*engine, {{1, 431, 1}});
+    EXPECT_EQ(log.times[1][2], expected);
+}
+
 } // namespace

@@ -5,6 +5,7 @@
 // Device and declared-model profiles, and the roofline that turns their costs into time.
 
 #include "ns3/device-profile.h"
+#include "ns3/forward-cost.h"
 #include "ns3/model-profile.h"
 
 #include <gtest/gtest.h>
@@ -95,6 +96,89 @@ TEST(ModelProfile, BatchingSharesTheWeightReads)
     EXPECT_DOUBLE_EQ(eight.kvReadBytes, 8 * one.kvReadBytes);
     EXPECT_NEAR(eight.flops, 8 * one.flops, 1e-6 * eight.flops);
     EXPECT_DOUBLE_EQ(model.BatchCost({}).flops, 0.0);
+}
+
+TEST(ModelProfile, PartialRangesArePricedLayerByLayer)
+{
+    const ModelProfile model = ModelProfile::Get("llama-3.2-1b"); // 16 layers
+    const ns3::llm::CostModel costs(model.shape, 2, 2);
+    using ns3::llm::CostModel;
+    // A: 100 tokens after 50 through layers [0, 4); B: 20 after 300 through [2, 16), with the
+    // head. Layers 0-1 see A, 2-3 see both, 4-15 see B; only A reads embedding rows.
+    const ModelProfile::Work a{100, 50, 0, 0, 4};
+    const ModelProfile::Work b{20, 300, 1, 2, -1};
+    const int64_t pairsA = CostModel::CausalPairs(100, 50);
+    const int64_t pairsB = CostModel::CausalPairs(20, 300);
+    ns3::llm::ForwardCost expected = costs.Embedding(100);
+    for (int layer = 0; layer < 16; ++layer)
+    {
+        if (layer < 2)
+        {
+            expected += costs.Layer(100, pairsA, 150);
+        }
+        else if (layer < 4)
+        {
+            expected += costs.Layer(120, pairsA + pairsB, 150 + 320);
+        }
+        else
+        {
+            expected += costs.Layer(20, pairsB, 320);
+        }
+    }
+    expected += costs.Head(1);
+    const auto cost = model.BatchCost({a, b});
+    EXPECT_EQ(cost.flops, expected.flops);
+    EXPECT_EQ(cost.weightBytes, expected.weightBytes);
+    EXPECT_EQ(cost.kvReadBytes, expected.kvReadBytes);
+    EXPECT_EQ(cost.kvWrittenBytes, expected.kvWrittenBytes);
+    EXPECT_EQ(cost.outputBytes, expected.outputBytes);
+    // Layers [2, 5) are in nobody's range: they cost nothing, not even their weights.
+    const auto gap = model.BatchCost({{10, 0, 0, 0, 2}, {10, 0, 0, 5, 7}});
+    const auto layer = costs.Layer(10, CostModel::CausalPairs(10, 0), 10);
+    EXPECT_DOUBLE_EQ(gap.weightBytes, costs.Embedding(10).weightBytes + 4 * layer.weightBytes);
+    EXPECT_DOUBLE_EQ(gap.flops, 4 * layer.flops);
+}
+
+TEST(ModelProfile, SplittingTheLayersSplitsTheCostExactly)
+{
+    const ModelProfile model = ModelProfile::Get("llama-3-8b"); // 32 layers
+    const ModelProfile::Work full{700, 200, 1};
+    const ModelProfile::Work shallow{700, 200, 0, 0, 12};
+    const ModelProfile::Work deep{700, 200, 1, 12, 32};
+    const auto whole = model.BatchCost({full});
+    // An explicit last layer is the same as -1.
+    EXPECT_EQ(model.BatchCost({deep}).flops, model.BatchCost({{700, 200, 1, 12, -1}}).flops);
+    // Two stages, one after the other: the embedding is read by the first only, the head run by
+    // the second only, each layer by exactly one, so every figure adds up to the whole pass.
+    const auto first = model.BatchCost({shallow});
+    const auto second = model.BatchCost({deep});
+    EXPECT_DOUBLE_EQ(first.flops + second.flops, whole.flops);
+    EXPECT_DOUBLE_EQ(first.weightBytes + second.weightBytes, whole.weightBytes);
+    EXPECT_DOUBLE_EQ(first.kvReadBytes + second.kvReadBytes, whole.kvReadBytes);
+    EXPECT_DOUBLE_EQ(first.BytesWritten() + second.BytesWritten(), whole.BytesWritten());
+    // Both halves in one batch are the same per-layer aggregates as the whole: bit-identical.
+    const auto together = model.BatchCost({shallow, deep});
+    EXPECT_EQ(together.flops, whole.flops);
+    EXPECT_EQ(together.BytesRead(), whole.BytesRead());
+    EXPECT_EQ(together.BytesWritten(), whole.BytesWritten());
+    // Full range: exactly the kernel's own forward pass.
+    const auto forward = ns3::llm::CostModel(model.shape, 2, 2).Forward(700, 200, 1);
+    EXPECT_EQ(whole.flops, forward.flops);
+    EXPECT_EQ(whole.BytesRead(), forward.BytesRead());
+}
+
+TEST(ModelProfile, LayerRangesOutsideTheModelAreRefused)
+{
+    const ModelProfile model = ModelProfile::Get("smollm2-135m"); // 30 layers
+    EXPECT_TRUE(model.IsLayerRange(0, -1));
+    EXPECT_TRUE(model.IsLayerRange(29, 30));
+    EXPECT_EQ(model.LayerEnd(-1), 30);
+    EXPECT_FALSE(model.IsLayerRange(-1, 4));
+    EXPECT_FALSE(model.IsLayerRange(0, -2));
+    EXPECT_FALSE(model.IsLayerRange(0, 31));
+    EXPECT_FALSE(model.IsLayerRange(4, 4));
+    EXPECT_FALSE(model.IsLayerRange(30, -1));
+    EXPECT_THROW(model.BatchCost({{1, 0, 1, 5, 3}}), std::invalid_argument);
 }
 
 } // namespace

@@ -150,6 +150,16 @@ ComputeEngine::GetModel() const
 double
 ComputeEngine::ReservedBytes(const ComputeJob& job) const
 {
+    if (job.outputTokens == 0)
+    {
+        // A prefill-only stage fills the KV of its own layers; the others' is held elsewhere.
+        const auto layers = m_model.LayerEnd(job.prefillLayerEnd) - job.prefillLayerBegin;
+        const double share =
+            static_cast<double>(layers) / static_cast<double>(m_model.shape.numLayers);
+        return static_cast<double>(job.cachedTokens + job.promptTokens) * m_model.KvBytesPerToken()
+               * share;
+    }
+    // Decode steps run every layer, so a job with outputs holds every layer's KV.
     const auto tokens = job.cachedTokens + job.promptTokens + job.outputTokens;
     return static_cast<double>(tokens) * m_model.KvBytesPerToken();
 }
@@ -163,10 +173,23 @@ ComputeEngine::BatchLimit() const
 bool
 ComputeEngine::Submit(const ComputeJob& job)
 {
-    if (job.promptTokens < 1 || job.cachedTokens < 0 || job.outputTokens < 0
-        || m_model.WeightBytes() + ReservedBytes(job) > m_device.memoryBytes)
+    if (job.promptTokens < 1 || job.cachedTokens < 0 || job.outputTokens < 0)
     {
-        NS_LOG_WARN("job " << job.id << " rejected: no prompt or can never fit in memory");
+        NS_LOG_WARN("job " << job.id << " rejected: no prompt or negative token counts");
+        return false;
+    }
+    if (!m_model.IsLayerRange(job.prefillLayerBegin, job.prefillLayerEnd)
+        || (job.outputTokens > 0
+            && m_model.LayerEnd(job.prefillLayerEnd) != m_model.shape.numLayers))
+    {
+        NS_LOG_WARN("job " << job.id << " rejected: prefill layers [" << job.prefillLayerBegin
+                           << ", " << job.prefillLayerEnd << ") invalid for "
+                           << m_model.shape.numLayers << " layers, or outputs without the last");
+        return false;
+    }
+    if (m_model.WeightBytes() + ReservedBytes(job) > m_device.memoryBytes)
+    {
+        NS_LOG_WARN("job " << job.id << " rejected: can never fit in memory");
         return false;
     }
     Running running;
@@ -230,15 +253,17 @@ ComputeEngine::StartIteration()
     for (Running& r : m_running)
     {
         const int64_t remaining = r.job.promptTokens - r.prefilled;
-        r.chunk = remaining > 0 ? std::min(remaining, prefillBudget) : 1;
-        if (remaining > 0)
+        if (remaining == 0)
         {
-            prefillBudget -= r.chunk;
+            r.chunk = 1;
+            batch.push_back({1, r.kvTokens, 1}); // a decode step runs every layer
+            continue;
         }
+        r.chunk = std::min(remaining, prefillBudget);
+        prefillBudget -= r.chunk;
         if (r.chunk > 0)
         {
-            const bool emitsToken = remaining == 0 || r.chunk == remaining;
-            batch.push_back({r.chunk, r.kvTokens, emitsToken ? 1 : 0});
+            batch.push_back(PrefillWork(r, remaining));
         }
     }
     if (batch.empty())
@@ -251,6 +276,20 @@ ComputeEngine::StartIteration()
     m_iterationStart = Simulator::Now();
     m_iterationEnd = Simulator::Schedule(duration, &ComputeEngine::FinishIteration, this);
     NS_LOG_LOGIC("iteration of " << batch.size() << " jobs, " << duration.As(Time::US));
+}
+
+ModelProfile::Work
+ComputeEngine::PrefillWork(const Running& r, int64_t remaining) const
+{
+    ModelProfile::Work work{r.chunk, r.kvTokens, 0, r.job.prefillLayerBegin, r.job.prefillLayerEnd};
+    // The prompt's last chunk goes through the head only where the hidden state can: a stage
+    // that stops before the last layer hands its output to another stage, not to the LM head.
+    const bool reachesHead = m_model.LayerEnd(r.job.prefillLayerEnd) == m_model.shape.numLayers;
+    if (r.chunk == remaining && reachesHead)
+    {
+        work.logitRows = 1;
+    }
+    return work;
 }
 
 bool

@@ -28,6 +28,10 @@ namespace ns3
  * weights plus every admitted job's reserved KV (cached + prompt + output tokens); a job that
  * does not fit waits, and so do the ones behind it. With MaxBatch = 1 the engine serves one job
  * at a time. Simulated time depends only on the profiles and token counts.
+ *
+ * A job's prefill may cover a range of layers (ComputeJob::prefillLayerBegin/End): its chunks
+ * are priced on those layers only and, if it has no outputs, it reserves the KV of those layers
+ * only. Decode steps always run (and reserve) every layer.
  */
 class ComputeEngine : public Object
 {
@@ -46,8 +50,9 @@ class ComputeEngine : public Object
     const ModelProfile& GetModel() const;
 
     /**
-     * Queue a job. Returns false (and queues nothing) if the job can never fit in memory or has
-     * no prompt; the caller then fails its request.
+     * Queue a job. Returns false (and queues nothing) if the job can never fit in memory, has
+     * no prompt, has a prefill layer range outside the declared model, or has output tokens
+     * but a prefill that stops before the last layer; the caller then fails its request.
      */
     bool Submit(const ComputeJob& job);
     /// Remove a waiting or running job; its callbacks are not called. \return whether found
@@ -92,6 +97,8 @@ class ComputeEngine : public Object
     void StartIteration();
     void FinishIteration();
     bool Advance(Running& running);
+    /// \return the work of a prefilling job's chunk (its layer range; the head on its last chunk)
+    ModelProfile::Work PrefillWork(const Running& running, int64_t remaining) const;
 
     DeviceProfile m_device;                                    //!< accelerator
     ModelProfile m_model;                                      //!< declared model

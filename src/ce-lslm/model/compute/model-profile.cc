@@ -5,6 +5,7 @@
 #include "ns3/preset-names.h"
 
 #include <stdexcept>
+#include <string>
 
 namespace ns3
 {
@@ -34,19 +35,37 @@ ModelProfile::KvBytesPerToken() const
     return 2.0 * static_cast<double>(shape.numLayers * shape.KvDim()) * bytesPerKv;
 }
 
+int64_t
+ModelProfile::LayerEnd(int32_t layerEnd) const
+{
+    return layerEnd == -1 ? shape.numLayers : layerEnd;
+}
+
+bool
+ModelProfile::IsLayerRange(int32_t layerBegin, int32_t layerEnd) const
+{
+    return layerBegin >= 0 && layerEnd >= -1 && LayerEnd(layerEnd) <= shape.numLayers
+           && layerBegin < LayerEnd(layerEnd);
+}
+
 llm::ForwardCost
 ModelProfile::BatchCost(const std::vector<Work>& batch) const
 {
     const llm::CostModel costs(shape, bytesPerWeight, bytesPerKv);
     int64_t tokens = 0;
-    int64_t pairs = 0;
-    int64_t keys = 0;
+    int64_t embedded = 0;
     int64_t logitRows = 0;
     for (const Work& work : batch)
     {
+        if (!IsLayerRange(work.layerBegin, work.layerEnd))
+        {
+            throw std::invalid_argument("ModelProfile '" + name + "': layer range ["
+                                        + std::to_string(work.layerBegin) + ", "
+                                        + std::to_string(work.layerEnd) + ") is not within its "
+                                        + std::to_string(shape.numLayers) + " layers");
+        }
         tokens += work.newTokens;
-        pairs += llm::CostModel::CausalPairs(work.newTokens, work.cachedTokens);
-        keys += work.cachedTokens + work.newTokens;
+        embedded += work.layerBegin == 0 ? work.newTokens : 0;
         logitRows += work.logitRows;
     }
     llm::ForwardCost cost;
@@ -54,11 +73,27 @@ ModelProfile::BatchCost(const std::vector<Work>& batch) const
     {
         return cost;
     }
-    cost += costs.Embedding(tokens);
-    const llm::ForwardCost layer = costs.Layer(tokens, pairs, keys);
-    for (int64_t i = 0; i < shape.numLayers; ++i)
+    cost += costs.Embedding(embedded);
+    // Each layer is priced for exactly the requests that pass through it, so a batch of stages
+    // of different ranges reads a layer's weights once and only if some stage needs them.
+    for (int64_t layer = 0; layer < shape.numLayers; ++layer)
     {
-        cost += layer;
+        int64_t layerTokens = 0;
+        int64_t pairs = 0;
+        int64_t keys = 0;
+        for (const Work& work : batch)
+        {
+            if (layer >= work.layerBegin && layer < LayerEnd(work.layerEnd))
+            {
+                layerTokens += work.newTokens;
+                pairs += llm::CostModel::CausalPairs(work.newTokens, work.cachedTokens);
+                keys += work.cachedTokens + work.newTokens;
+            }
+        }
+        if (layerTokens > 0)
+        {
+            cost += costs.Layer(layerTokens, pairs, keys);
+        }
     }
     cost += costs.Head(logitRows);
     return cost;
