@@ -96,7 +96,8 @@ ContextAssembly::HandleLocalDone(uint64_t job)
     const uint32_t begin = failover ? m_setup.plan.localLayers : 0;
     const uint32_t end =
         failover ? static_cast<uint32_t>(m_available.size()) : m_setup.plan.localLayers;
-    for (uint32_t l = begin; l < end; ++l)
+    // Highest first: a pipeline then takes the whole run of layers as one stage.
+    for (uint32_t l = end; l-- > begin;)
     {
         MakeAvailable(l);
     }
@@ -211,7 +212,8 @@ ContextAssembly::CheckComplete()
 void
 ContextAssembly::Attach(Ptr<ContextPipeline> pipeline)
 {
-    for (uint32_t l = 0; l < m_available.size(); ++l)
+    // Highest first: the pipeline then takes each run of available layers as one stage.
+    for (auto l = static_cast<uint32_t>(m_available.size()); l-- > 0;)
     {
         if (m_available[l])
         {
