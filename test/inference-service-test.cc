@@ -3,13 +3,17 @@
  */
 
 // The helpers as a scenario program uses them: terminal numbering, refusal of colliding
-// request ids, and malformed traffic reported instead of acted upon.
+// request ids, malformed traffic reported instead of acted upon, and the ring of edge-edge
+// links (neighbours, addresses, traffic counted by the collector).
 
+#include "ns3/applications-module.h"
 #include "ns3/ce-lslm-module.h"
 #include "ns3/core-module.h"
+#include "ns3/internet-module.h"
 
 #include <gtest/gtest.h>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -59,6 +63,51 @@ SmallTopology(uint32_t terminals)
     topology.Install(terminals, 1);
     topology.AssignStreams(0);
     return topology;
+}
+
+/// \return the IPv4 address of \p device's interface
+Ipv4Address
+AddressOf(Ptr<NetDevice> device)
+{
+    Ptr<Ipv4> ipv4 = device->GetNode()->GetObject<Ipv4>();
+    return ipv4->GetAddress(ipv4->GetInterfaceForDevice(device), 0).GetLocal();
+}
+
+void
+CountPacket(uint32_t* packets, Ptr<const Packet> /* packet */)
+{
+    ++*packets;
+}
+
+/// Edges of a ring of \p edges that edge \p edge neighbours, in increasing order.
+std::vector<uint32_t>
+RingNeighbours(uint32_t edge, uint32_t edges)
+{
+    if (edges == 1)
+    {
+        return {};
+    }
+    std::set<uint32_t> neighbours{(edge + 1) % edges, (edge + edges - 1) % edges};
+    return {neighbours.begin(), neighbours.end()};
+}
+
+constexpr uint16_t kEchoPort = 9;        //!< UDP echo servers on every edge
+constexpr uint32_t kEchoPayload = 100;   //!< bytes of each echo request and reply
+constexpr uint32_t kEchoWireBytes = 130; //!< payload + UDP 8 + IPv4 20 + PPP 2
+
+/**
+ * Send one UDP echo from \p from to its neighbour \p to, over the edge-edge link between them.
+ * \param replies counts the replies \p from receives
+ */
+void
+Echo(const EdgeCloudTopologyHelper& topology, uint32_t from, uint32_t to, uint32_t* replies)
+{
+    UdpEchoClientHelper client(topology.GetNeighbourAddress(from, to), kEchoPort);
+    client.SetAttribute("MaxPackets", UintegerValue(1));
+    client.SetAttribute("PacketSize", UintegerValue(kEchoPayload));
+    ApplicationContainer app = client.Install(topology.GetEdges().Get(from));
+    app.Start(Seconds(1));
+    app.Get(0)->TraceConnectWithoutContext("Rx", MakeBoundCallback(&CountPacket, replies));
 }
 
 } // namespace
@@ -166,3 +215,86 @@ TEST(InferenceServiceTest, OversizedFrameIsReportedAndFailsTheRequests)
     }
     EXPECT_EQ(failed, 2u);
 }
+
+TEST(InferenceServiceTest, EdgeLinksAreOffByDefault)
+{
+    EdgeCloudTopologyHelper topology;
+    topology.Install(3, 3);
+    EXPECT_EQ(topology.GetEdgeLinkCount(), 0u);
+    for (uint32_t e = 0; e < 3; ++e)
+    {
+        EXPECT_TRUE(topology.GetNeighbours(e).empty());
+    }
+    Simulator::Destroy();
+}
+
+class EdgeRingTest : public ::testing::TestWithParam<uint32_t>
+{
+};
+
+TEST_P(EdgeRingTest, NeighboursAreLinkedAndEachLinkCarriesTheirTraffic)
+{
+    const uint32_t edges = GetParam();
+    EdgeCloudTopologyHelper topology;
+    topology.SetEdgeLinks(true, PointToPointLinkParameters{});
+    topology.Install(edges, edges);
+    topology.AssignStreams(0);
+    const uint32_t links = edges == 1 ? 0 : edges == 2 ? 1 : edges;
+    ASSERT_EQ(topology.GetEdgeLinkCount(), links);
+    for (uint32_t e = 0; e < edges; ++e)
+    {
+        EXPECT_EQ(topology.GetNeighbours(e), RingNeighbours(e, edges)) << "edge " << e;
+    }
+    for (uint32_t link = 0; link < links; ++link)
+    {
+        // Link i joins edge i ([0]) to edge i + 1 ([1]); each end's neighbour address is the
+        // other end's address on that link, in 10.3.0.0/16.
+        const uint32_t a = link;
+        const uint32_t b = (link + 1) % edges;
+        NetDeviceContainer devices = topology.GetEdgeLinkDevices(link);
+        ASSERT_EQ(devices.GetN(), 2u);
+        EXPECT_EQ(devices.Get(0)->GetNode(), topology.GetEdges().Get(a));
+        EXPECT_EQ(devices.Get(1)->GetNode(), topology.GetEdges().Get(b));
+        EXPECT_EQ(topology.GetNeighbourAddress(a, b), AddressOf(devices.Get(1)));
+        EXPECT_EQ(topology.GetNeighbourAddress(b, a), AddressOf(devices.Get(0)));
+        EXPECT_TRUE(
+            Ipv4Mask("255.255.0.0").IsMatch(AddressOf(devices.Get(0)), Ipv4Address("10.3.0.0")));
+    }
+
+    // The service runs as usual; on top, every edge echoes what its neighbours send it.
+    InferenceServiceHelper service;
+    service.Install(topology);
+    service.AssignStreams(100);
+    RequestStatsCollector collector;
+    collector.Install(topology, service);
+    UdpEchoServerHelper(kEchoPort).Install(topology.GetEdges());
+    std::vector<uint32_t> replies(2 * links, 0);
+    for (uint32_t link = 0; link < links; ++link)
+    {
+        Echo(topology, link, (link + 1) % edges, &replies[2 * link]);
+        Echo(topology, (link + 1) % edges, link, &replies[2 * link + 1]);
+    }
+    Simulator::Stop(Seconds(3));
+    Simulator::Run();
+    Simulator::Destroy();
+
+    for (uint32_t i = 0; i < replies.size(); ++i)
+    {
+        EXPECT_EQ(replies[i], 1u) << "echo " << i % 2 << " over link " << i / 2;
+    }
+    // Each link carried two requests and two replies, and nothing of the service.
+    const LinkCounters& counters = collector.GetLinkCounters(RequestStatsCollector::EDGE_EDGE);
+    EXPECT_EQ(counters.wirePackets, 4u * links);
+    EXPECT_EQ(counters.wireBytes, 4u * links * kEchoWireBytes);
+    EXPECT_EQ(counters.droppedPackets, 0u);
+    EXPECT_EQ(counters.appBytesSent, 0u); // no edge sends protocol messages to a peer yet
+    EXPECT_GT(collector.GetLinkCounters(RequestStatsCollector::BACKHAUL).wireBytes, 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(InferenceServiceTest,
+                         EdgeRingTest,
+                         ::testing::Values(1u, 2u, 3u, 5u),
+                         [](const ::testing::TestParamInfo<uint32_t>& info)
+                         {
+                             return std::to_string(info.param) + "Edges";
+                         });

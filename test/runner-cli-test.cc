@@ -146,6 +146,7 @@ TEST(RunnerCliTest, PrintsReadableSummaryTable)
                              "e2e",
                              "throughput",
                              "bytes       uplink",
+                             "| edge-edge 0",
                              "summary.json"})
     {
         EXPECT_NE(result.output.find(text), std::string::npos) << text << "\n" << result.output;
@@ -210,6 +211,7 @@ TEST(RunnerCliTest, ModesRunSideBySideOnTheSameWorkload)
                              "ttft mean (ms)",
                              "quality bpb",
                              "backhaul bytes",
+                             "edge-edge bytes",
                              "agreement with LLM"})
     {
         EXPECT_NE(result.output.find(text), std::string::npos) << text << "\n" << result.output;
@@ -221,6 +223,7 @@ TEST(RunnerCliTest, ModesRunSideBySideOnTheSameWorkload)
     EXPECT_EQ(cloud["requests"]["arrived"], edge["requests"]["arrived"]);
     EXPECT_GT(cloud["bytes"]["backhaul"].get<double>(), 0);
     EXPECT_EQ(edge["bytes"]["backhaul"].get<double>(), 0);
+    EXPECT_EQ(cloud["bytes"]["edge_edge"].get<double>(), 0); // edge-edge links are off
     EXPECT_EQ(cloud["quality"]["agreement"].get<double>(), 1.0);
     EXPECT_LT(edge["quality"]["agreement"].get<double>(), 1.0);
 

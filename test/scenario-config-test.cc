@@ -50,6 +50,11 @@ TEST(ScenarioConfigTest, DefaultScenarioIsValidAndComplete)
     EXPECT_EQ(config.GetInt("topology.terminals"), 4);
     EXPECT_DOUBLE_EQ(config.GetDouble("topology.access.rate_mbps"), 100.0);
     EXPECT_EQ(config.GetInt("workload.prompt_tokens.min"), 128);
+    EXPECT_FALSE(config.GetBool("topology.edge_links.enabled"));
+    EXPECT_DOUBLE_EQ(config.GetDouble("topology.edge_links.rate_mbps"), 10000.0);
+    EXPECT_DOUBLE_EQ(config.GetDouble("topology.edge_links.delay_ms"), 0.5);
+    EXPECT_DOUBLE_EQ(config.GetDouble("topology.edge_links.loss_rate"), 0.0);
+    EXPECT_EQ(config.GetInt("topology.edge_links.queue_packets"), 100);
     // An empty document resolves to exactly the defaults.
     ScenarioConfig fromEmpty(ConfigJson::object(), "empty");
     EXPECT_EQ(fromEmpty.GetJson(), config.GetJson());
@@ -178,6 +183,30 @@ INSTANTIATE_TEST_SUITE_P(
                   R"({"topology": {"backhaul": {"loss_rate": 0.9}}})",
                   "topology.backhaul.loss_rate",
                   "out of range [0, 0.5]"},
+        BadConfig{"EdgeLinksSwitchNotABoolean",
+                  R"({"topology": {"edge_links": {"enabled": 1}}})",
+                  "topology.edge_links.enabled",
+                  "expected a boolean"},
+        BadConfig{"EdgeLinkRateZero",
+                  R"({"topology": {"edge_links": {"rate_mbps": 0}}})",
+                  "topology.edge_links.rate_mbps",
+                  "out of range [0.001, 1000000]"},
+        BadConfig{"EdgeLinkNegativeDelay",
+                  R"({"topology": {"edge_links": {"delay_ms": -0.5}}})",
+                  "topology.edge_links.delay_ms",
+                  "out of range [0, 10000]"},
+        BadConfig{"EdgeLinkLossAboveRange",
+                  R"({"topology": {"edge_links": {"enabled": true, "loss_rate": 0.6}}})",
+                  "topology.edge_links.loss_rate",
+                  "out of range [0, 0.5]"},
+        BadConfig{"EdgeLinkQueueEmpty",
+                  R"({"topology": {"edge_links": {"queue_packets": 0}}})",
+                  "topology.edge_links.queue_packets",
+                  "out of range [1, 1000000]"},
+        BadConfig{"MisspeltEdgeLinks",
+                  R"({"topology": {"edge_link": {"enabled": true}}})",
+                  "topology.edge_link",
+                  "did you mean 'topology.edge_links'?"},
         BadConfig{"NegativeDuration",
                   R"({"simulation": {"drain_s": -1}})",
                   "simulation.drain_s",

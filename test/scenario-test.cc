@@ -3,10 +3,18 @@
  */
 
 // Whole network-only scenarios run through ScenarioRunner: conservation of requests and bytes,
-// latencies and sizes that follow from the links, losses, unfinished requests, and traces.
+// latencies and sizes that follow from the links, losses, unfinished requests, traces, and
+// edge-edge links that follow their configuration and change nothing they do not carry.
 
+#include "ns3/ce-lslm-helper.h"
+#include "ns3/error-model.h"
+#include "ns3/pointer.h"
+#include "ns3/queue-disc.h"
+#include "ns3/queue-size.h"
+#include "ns3/results-writer.h"
 #include "ns3/scenario-runner.h"
 #include "ns3/scenario-summary.h"
+#include "ns3/traffic-control-layer.h"
 
 #include <gtest/gtest.h>
 #include <map>
@@ -18,9 +26,9 @@ using namespace ns3;
 namespace
 {
 
-/// Run the default scenario with \p overrides ("key=value" each).
-ScenarioResults
-RunWith(const std::vector<std::string>& overrides, std::ostream* messageTrace = nullptr)
+/// The default scenario with \p overrides ("key=value" each).
+ScenarioConfig
+ConfigWith(const std::vector<std::string>& overrides)
 {
     // These tests study the network: no model runs, synthetic token counts.
     ConfigJson document = ConfigJson::object();
@@ -30,7 +38,14 @@ RunWith(const std::vector<std::string>& overrides, std::ostream* messageTrace = 
     {
         ScenarioConfig::ApplyOverride(document, assignment);
     }
-    return ScenarioRunner(ScenarioConfig(document, "test")).Run(messageTrace);
+    return ScenarioConfig(document, "test");
+}
+
+/// Run the default scenario with \p overrides ("key=value" each).
+ScenarioResults
+RunWith(const std::vector<std::string>& overrides, std::ostream* messageTrace = nullptr)
+{
+    return ScenarioRunner(ConfigWith(overrides)).Run(messageTrace);
 }
 
 std::size_t
@@ -64,8 +79,25 @@ ExpectBytesConserved(const ScenarioResults& results)
     for (const auto& link : results.links)
     {
         EXPECT_EQ(link.appBytesSent, link.appBytesReceived);
-        EXPECT_GT(link.wireBytes, link.appBytesSent); // TCP/IP/PPP headers and ACKs on top
     }
+    for (auto link : {RequestStatsCollector::UPLINK,
+                      RequestStatsCollector::DOWNLINK,
+                      RequestStatsCollector::BACKHAUL})
+    {
+        // TCP/IP/PPP headers and ACKs on top
+        EXPECT_GT(results.links[link].wireBytes, results.links[link].appBytesSent);
+    }
+    // No edge talks to another edge in these modes (and the links are off by default).
+    EXPECT_EQ(results.links[RequestStatsCollector::EDGE_EDGE].wirePackets, 0u);
+}
+
+/// requests.csv of \p results
+std::string
+RequestsCsv(const ScenarioResults& results)
+{
+    std::ostringstream csv;
+    ResultsWriter::WriteRequestsCsv(csv, results);
+    return csv.str();
 }
 
 } // namespace
@@ -296,4 +328,73 @@ TEST(ScenarioTest, FullDeviceQueueDropsPackets)
     EXPECT_GT(results.links[RequestStatsCollector::UPLINK].droppedPackets, 0u);
     EXPECT_EQ(CountOutcome(results, RequestRecord::COMPLETED), results.requests.size());
     ExpectBytesConserved(results);
+}
+
+TEST(ScenarioTest, EdgeLinksFollowTheirConfiguration)
+{
+    CeLslmHelper scenario(ConfigWith({"topology.edges=4",
+                                      "topology.edge_links.enabled=true",
+                                      "topology.edge_links.rate_mbps=250",
+                                      "topology.edge_links.delay_ms=2",
+                                      "topology.edge_links.loss_rate=0.01",
+                                      "topology.edge_links.queue_packets=7"}));
+    scenario.Install();
+    const EdgeCloudTopologyHelper& topology = scenario.GetTopology();
+    ASSERT_EQ(topology.GetEdgeLinkCount(), 4u);
+    for (uint32_t link = 0; link < 4; ++link)
+    {
+        NetDeviceContainer devices = topology.GetEdgeLinkDevices(link);
+        for (uint32_t i = 0; i < devices.GetN(); ++i)
+        {
+            Ptr<NetDevice> device = devices.Get(i);
+            DataRateValue rate;
+            device->GetAttribute("DataRate", rate);
+            EXPECT_EQ(rate.Get(), DataRate("250Mbps"));
+            TimeValue delay;
+            device->GetChannel()->GetAttribute("Delay", delay);
+            EXPECT_EQ(delay.Get(), MilliSeconds(2));
+            PointerValue loss;
+            device->GetAttribute("ReceiveErrorModel", loss);
+            ASSERT_TRUE(loss.Get<RateErrorModel>());
+            EXPECT_DOUBLE_EQ(loss.Get<RateErrorModel>()->GetRate(), 0.01);
+            Ptr<QueueDisc> queue =
+                device->GetNode()->GetObject<TrafficControlLayer>()->GetRootQueueDiscOnDevice(
+                    device);
+            ASSERT_TRUE(queue);
+            EXPECT_EQ(queue->GetMaxSize(), QueueSize("7p"));
+        }
+    }
+    Simulator::Destroy();
+}
+
+TEST(ScenarioTest, EdgeLinksChangeNothingTheyDoNotCarry)
+{
+    // Network-only traffic never crosses an edge-edge link: turning lossy ones on must leave
+    // every request and every other link's counters as they were, over lossy access and
+    // backhaul links (whose loss draws would move if the new links took their streams) and
+    // over the radio.
+    const std::vector<std::vector<std::string>> scenarios{{"topology.radio.enabled=false",
+                                                           "topology.edges=3",
+                                                           "topology.terminals=6",
+                                                           "topology.access.loss_rate=0.05",
+                                                           "topology.backhaul.loss_rate=0.02"},
+                                                          {"topology.edges=2"}};
+    for (const auto& overrides : scenarios)
+    {
+        std::vector<std::string> withLinks = overrides;
+        withLinks.emplace_back("topology.edge_links.enabled=true");
+        withLinks.emplace_back("topology.edge_links.loss_rate=0.1");
+        const ScenarioResults off = RunWith(overrides);
+        const ScenarioResults on = RunWith(withLinks);
+        ASSERT_GT(off.requests.size(), 10u);
+        EXPECT_EQ(RequestsCsv(off), RequestsCsv(on)) << overrides[0];
+        ConfigJson offSummary = BuildScenarioSummary(off);
+        ConfigJson onSummary = BuildScenarioSummary(on);
+        EXPECT_EQ(offSummary["bytes"]["edge_edge"], 0);
+        EXPECT_EQ(offSummary["links"]["edge_edge"]["wire_bytes"], 0);
+        EXPECT_EQ(onSummary["links"]["edge_edge"]["wire_packets"], 0);
+        offSummary.erase("config");
+        onSummary.erase("config");
+        EXPECT_EQ(offSummary, onSummary) << overrides[0];
+    }
 }

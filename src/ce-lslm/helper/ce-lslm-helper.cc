@@ -512,6 +512,8 @@ CeLslmHelper::Install()
 
     m_topology.SetAccessLink(LinkParameters("topology.access"));
     m_topology.SetBackhaulLink(LinkParameters("topology.backhaul"));
+    m_topology.SetEdgeLinks(m_config.GetBool("topology.edge_links.enabled"),
+                            LinkParameters("topology.edge_links"));
     ConfigureRadio();
     m_topology.Install(static_cast<uint32_t>(m_config.GetInt("topology.terminals")),
                        static_cast<uint32_t>(m_config.GetInt("topology.edges")));

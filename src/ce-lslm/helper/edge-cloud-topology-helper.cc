@@ -8,6 +8,7 @@
 #include "ns3/error-model.h"
 #include "ns3/internet-stack-helper.h"
 #include "ns3/ipv4-address-helper.h"
+#include "ns3/ipv4-interface-container.h"
 #include "ns3/log.h"
 #include "ns3/mobility-helper.h"
 #include "ns3/mobility-model.h"
@@ -37,6 +38,13 @@ EdgeCloudTopologyHelper::EdgeCloudTopologyHelper()
 {
     m_backhaul.rate = DataRate("1Gbps");
     m_backhaul.delay = MilliSeconds(10);
+}
+
+void
+EdgeCloudTopologyHelper::SetEdgeLinks(bool enabled, const PointToPointLinkParameters& parameters)
+{
+    m_edgeLinksEnabled = enabled;
+    m_edgeLink = parameters;
 }
 
 void
@@ -106,13 +114,13 @@ EdgeCloudTopologyHelper::Connect(Ptr<Node> a,
     return devices;
 }
 
-Ipv4Address
+Ipv4InterfaceContainer
 EdgeCloudTopologyHelper::AssignAddresses(Ipv4AddressHelper& addresses,
                                          const NetDeviceContainer& devices)
 {
     Ipv4InterfaceContainer interfaces = addresses.Assign(devices);
     addresses.NewNetwork();
-    return interfaces.GetAddress(1);
+    return interfaces;
 }
 
 void
@@ -136,19 +144,56 @@ EdgeCloudTopologyHelper::Install(uint32_t terminals, uint32_t edges)
     for (uint32_t e = 0; e < edges; ++e)
     {
         m_backhaulDevices.push_back(Connect(m_edges.Get(e), m_cloud.Get(0), m_backhaul));
-        m_cloudAddresses.push_back(AssignAddresses(backhaulAddresses, m_backhaulDevices.back()));
+        m_cloudAddresses.push_back(
+            AssignAddresses(backhaulAddresses, m_backhaulDevices.back()).GetAddress(1));
     }
     if (m_radioAccess)
     {
         InstallRadioAccess();
-        return;
     }
+    else
+    {
+        InstallAccessLinks();
+    }
+    // Last, so that the nodes' earlier devices and interfaces keep their indices.
+    InstallEdgeLinks();
+}
+
+void
+EdgeCloudTopologyHelper::InstallAccessLinks()
+{
     Ipv4AddressHelper accessAddresses("10.1.0.0", "255.255.255.252");
-    for (uint32_t t = 0; t < terminals; ++t)
+    for (uint32_t t = 0; t < m_terminals.GetN(); ++t)
     {
         m_accessDevices.push_back(
             Connect(m_terminals.Get(t), m_edges.Get(GetEdgeIndex(t)), m_access));
-        m_edgeAddresses.push_back(AssignAddresses(accessAddresses, m_accessDevices.back()));
+        m_edgeAddresses.push_back(
+            AssignAddresses(accessAddresses, m_accessDevices.back()).GetAddress(1));
+    }
+}
+
+void
+EdgeCloudTopologyHelper::InstallEdgeLinks()
+{
+    const uint32_t edges = m_edges.GetN();
+    m_neighbours.assign(edges, {});
+    if (!m_edgeLinksEnabled || edges < 2)
+    {
+        return;
+    }
+    // A ring: link i joins edge i to edge i + 1, and for three edges or more link E - 1 closes
+    // it (with two edges, that link would duplicate link 0).
+    const uint32_t links = edges == 2 ? 1 : edges;
+    Ipv4AddressHelper edgeAddresses("10.3.0.0", "255.255.255.252");
+    for (uint32_t link = 0; link < links; ++link)
+    {
+        const uint32_t a = link;
+        const uint32_t b = (link + 1) % edges;
+        m_edgeLinkDevices.push_back(Connect(m_edges.Get(a), m_edges.Get(b), m_edgeLink));
+        Ipv4InterfaceContainer interfaces =
+            AssignAddresses(edgeAddresses, m_edgeLinkDevices.back());
+        m_neighbours[a][b] = interfaces.GetAddress(1);
+        m_neighbours[b][a] = interfaces.GetAddress(0);
     }
 }
 
@@ -298,6 +343,40 @@ EdgeCloudTopologyHelper::GetBackhaulDevices(uint32_t edge) const
     return m_backhaulDevices.at(edge);
 }
 
+std::vector<uint32_t>
+EdgeCloudTopologyHelper::GetNeighbours(uint32_t edge) const
+{
+    std::vector<uint32_t> neighbours;
+    for (const auto& [neighbour, address] : m_neighbours.at(edge))
+    {
+        neighbours.push_back(neighbour);
+    }
+    return neighbours;
+}
+
+Ipv4Address
+EdgeCloudTopologyHelper::GetNeighbourAddress(uint32_t edge, uint32_t neighbour) const
+{
+    const auto& neighbours = m_neighbours.at(edge);
+    auto found = neighbours.find(neighbour);
+    NS_ABORT_MSG_IF(found == neighbours.end(),
+                    "EdgeCloudTopologyHelper: edge " << neighbour << " is no neighbour of edge "
+                                                     << edge);
+    return found->second;
+}
+
+uint32_t
+EdgeCloudTopologyHelper::GetEdgeLinkCount() const
+{
+    return static_cast<uint32_t>(m_edgeLinkDevices.size());
+}
+
+NetDeviceContainer
+EdgeCloudTopologyHelper::GetEdgeLinkDevices(uint32_t link) const
+{
+    return m_edgeLinkDevices.at(link);
+}
+
 int64_t
 EdgeCloudTopologyHelper::AssignStreams(int64_t stream)
 {
@@ -333,6 +412,9 @@ EdgeCloudTopologyHelper::AssignStreams(int64_t stream)
         ++used;
         PlaceRadioNodes();
     }
+    // After the streams of everything else, so that turning edge-edge links on (lossy or
+    // not) changes no other draw and runs without them keep the streams they always had.
+    assignLinks(m_edgeLinkDevices);
     return used;
 }
 

@@ -10,12 +10,14 @@
 #include "ns3/data-rate.h"
 #include "ns3/ipv4-address-helper.h"
 #include "ns3/ipv4-address.h"
+#include "ns3/ipv4-interface-container.h"
 #include "ns3/net-device-container.h"
 #include "ns3/node-container.h"
 #include "ns3/nstime.h"
 #include "ns3/random-variable-stream.h"
 #include "ns3/vector.h"
 
+#include <map>
 #include <vector>
 
 namespace ns3
@@ -23,7 +25,7 @@ namespace ns3
 
 /**
  * \ingroup ce-lslm
- * \brief Parameters of one point-to-point link class (access or backhaul).
+ * \brief Parameters of one point-to-point link class (access, backhaul or edge-edge).
  */
 struct PointToPointLinkParameters
 {
@@ -49,7 +51,8 @@ struct RadioAccessLayout
 /**
  * \ingroup ce-lslm
  * \brief Builds the cloud-edge-terminal topology: terminals on an access network to one edge
- * (terminal i to edge i mod E), and every edge on a backhaul link to one cloud node.
+ * (terminal i to edge i mod E), every edge on a backhaul link to one cloud node, and, after
+ * SetEdgeLinks, neighbouring edges on edge-edge links (a ring: edge i to edge (i + 1) mod E).
  *
  * The access is either one point-to-point link per terminal, or, after SetRadioAccess, the
  * 6G radio: every edge is a base station (one cell), and its terminals are the cell's
@@ -58,14 +61,15 @@ struct RadioAccessLayout
  * around their base station.
  *
  * Installs the Internet stack. Each point-to-point link gets its own /30 subnet (access links
- * from 10.1.0.0/16, backhaul links from 10.2.0.0/16); each cell gets one subnet from
- * 10.128.0.0/9, sized for the largest cell. Applications address their neighbour on the
- * shared link or cell, so no routing protocol is needed. Each point-to-point device sends
- * from a FIFO queue disc of queuePackets packets (plus the one packet its own queue holds),
- * which replaces ns-3's default FqCoDel; a packet that finds it full is dropped (queue disc
+ * from 10.1.0.0/16, backhaul links from 10.2.0.0/16, edge-edge links from 10.3.0.0/16); each
+ * cell gets one subnet from 10.128.0.0/9, sized for the largest cell. Applications address their
+ * neighbour on the shared link or cell, so no routing protocol is needed. Each point-to-point
+ * device sends from a FIFO queue disc of queuePackets packets (plus the one packet its own queue
+ * holds), which replaces ns-3's default FqCoDel; a packet that finds it full is dropped (queue disc
  * "Drop" trace). The radio devices keep one bounded buffer per terminal instead (MacTxDrop).
  * Lossy links drop packets on reception with a RateErrorModel; AssignStreams() makes those
- * drops, the radio's randomness and the terminal positions reproducible.
+ * drops, the radio's randomness and the terminal positions reproducible; it numbers the
+ * edge-edge links' streams after all the others, so turning them on changes no other draw.
  */
 class EdgeCloudTopologyHelper
 {
@@ -152,7 +156,7 @@ class EdgeCloudTopologyHelper
     uint32_t GetEdgeLinkCount() const;
     /**
      * \param link edge-edge link index, in [0, GetEdgeLinkCount())
-     * \return the link's two devices
+     * \return the link's two devices: [0] on edge \p link, [1] on edge (\p link + 1) mod E
      */
     NetDeviceContainer GetEdgeLinkDevices(uint32_t link) const;
 
@@ -170,10 +174,10 @@ class EdgeCloudTopologyHelper
      * \brief Give a link's two devices addresses in the next subnet of \p addresses.
      * \param addresses the link class's address allocator
      * \param devices the link's devices
-     * \return the address of devices[1] (the edge, or the cloud)
+     * \return the devices' interfaces, in the order of \p devices
      */
-    static Ipv4Address AssignAddresses(Ipv4AddressHelper& addresses,
-                                       const NetDeviceContainer& devices);
+    static Ipv4InterfaceContainer AssignAddresses(Ipv4AddressHelper& addresses,
+                                                  const NetDeviceContainer& devices);
 
     /**
      * \brief Connect two nodes with a point-to-point link.
@@ -186,8 +190,12 @@ class EdgeCloudTopologyHelper
                                Ptr<Node> b,
                                const PointToPointLinkParameters& parameters);
 
+    /// Install one point-to-point access link per terminal.
+    void InstallAccessLinks();
     /// Install the 6G radio access: base stations on the edges, terminals in their cells.
     void InstallRadioAccess();
+    /// Install the edge-edge links, if they are enabled.
+    void InstallEdgeLinks();
     /// Place the edges on the hexagonal grid and drop the terminals around them.
     void PlaceRadioNodes();
     /**
@@ -198,6 +206,8 @@ class EdgeCloudTopologyHelper
 
     PointToPointLinkParameters m_access;               //!< access link parameters
     PointToPointLinkParameters m_backhaul;             //!< backhaul link parameters
+    bool m_edgeLinksEnabled{false};                    //!< whether to build edge-edge links
+    PointToPointLinkParameters m_edgeLink;             //!< edge-edge link parameters
     NodeContainer m_terminals;                         //!< terminal nodes
     NodeContainer m_edges;                             //!< edge nodes
     NodeContainer m_cloud;                             //!< the cloud node
@@ -211,6 +221,9 @@ class EdgeCloudTopologyHelper
     Ptr<UniformRandomVariable> m_drop;                 //!< terminal positions
     NetDeviceContainer m_radioDevices;                 //!< base stations, then terminals
     std::vector<Ipv4Address> m_cellAddresses;          //!< base-station address per edge
+    std::vector<NetDeviceContainer> m_edgeLinkDevices; //!< per edge-edge link
+    /// Per edge: each neighbour's index -> the neighbour's address on the link between them.
+    std::vector<std::map<uint32_t, Ipv4Address>> m_neighbours;
 };
 
 } // namespace ns3

@@ -29,6 +29,8 @@ RequestStatsCollector::LinkName(Link link)
             return "downlink";
         case BACKHAUL:
             return "backhaul";
+        case EDGE_EDGE:
+            return "edge_edge";
     }
     return "?";
 }
@@ -82,6 +84,9 @@ RequestStatsCollector::AddEdge(Ptr<EdgeApp> app, uint32_t edge)
     ConnectMessages(app, "AccessTx", at, DOWNLINK, true, true);
     ConnectMessages(app, "BackhaulTx", at, BACKHAUL, true, true);
     ConnectMessages(app, "BackhaulRx", at, BACKHAUL, false, false);
+    // Messages between edges serve shared contexts, not one request: link totals only.
+    ConnectMessages(app, "PeerTx", at, EDGE_EDGE, true, false);
+    ConnectMessages(app, "PeerRx", at, EDGE_EDGE, false, false);
 }
 
 void
@@ -153,6 +158,12 @@ RequestStatsCollector::Install(const EdgeCloudTopologyHelper& topology,
         AddLinkDevice(backhaul.Get(0), BACKHAUL, BACKHAUL);
         AddLinkDevice(backhaul.Get(1), BACKHAUL, BACKHAUL);
     }
+    for (uint32_t link = 0; link < topology.GetEdgeLinkCount(); ++link)
+    {
+        NetDeviceContainer devices = topology.GetEdgeLinkDevices(link);
+        AddLinkDevice(devices.Get(0), EDGE_EDGE, EDGE_EDGE);
+        AddLinkDevice(devices.Get(1), EDGE_EDGE, EDGE_EDGE);
+    }
     ApplicationContainer terminals = service.GetTerminalApps();
     std::set<Ptr<NetDevice>> edgeDevices; // a radio cell's base station serves many terminals
     for (uint32_t t = 0; t < terminals.GetN(); ++t)
@@ -194,10 +205,20 @@ RequestStatsCollector::OnMessage(Endpoint at,
     RequestRecord* record = perRequest ? Find(header.GetRequestId()) : nullptr;
     if (record)
     {
-        uint64_t& bytes = link == UPLINK     ? record->uplinkBytes
-                          : link == DOWNLINK ? record->downlinkBytes
-                                             : record->backhaulBytes;
-        bytes += frameBytes;
+        switch (link)
+        {
+            case UPLINK:
+                record->uplinkBytes += frameBytes;
+                break;
+            case DOWNLINK:
+                record->downlinkBytes += frameBytes;
+                break;
+            case BACKHAUL:
+                record->backhaulBytes += frameBytes;
+                break;
+            case EDGE_EDGE: // no per-request column: peers exchange shared contexts
+                break;
+        }
     }
     if (m_messageTrace)
     {

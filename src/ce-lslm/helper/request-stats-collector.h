@@ -59,15 +59,16 @@ class RequestStatsCollector
     {
         UPLINK = 0,   //!< terminal -> edge
         DOWNLINK = 1, //!< edge -> terminal
-        BACKHAUL = 2  //!< edge <-> cloud, both directions
+        BACKHAUL = 2, //!< edge <-> cloud, both directions
+        EDGE_EDGE = 3 //!< edge <-> neighbouring edge, both directions
     };
 
     /// Number of link classes.
-    static constexpr std::size_t LINK_COUNT = 3;
+    static constexpr std::size_t LINK_COUNT = 4;
 
     /**
      * \param link a link class
-     * \return its name ("uplink", "downlink", "backhaul")
+     * \return its name ("uplink", "downlink", "backhaul", "edge_edge")
      */
     static std::string LinkName(Link link);
 
@@ -97,7 +98,8 @@ class RequestStatsCollector
     void AddLinkDevice(Ptr<NetDevice> device, Link transmits, Link receives);
 
     /**
-     * \brief Hook up every application of \p service and every link device of \p topology.
+     * \brief Hook up every application of \p service and every link device of \p topology
+     * (the edge-edge links' devices too, when the topology has them).
      * \param topology the installed topology
      * \param service the service installed on it
      */

@@ -204,7 +204,8 @@ ResultsWriter::PrintSummaryTable(std::ostream& out, const ConfigJson& summary)
         << Cell(throughput.at("tokens_per_s"), 1) << " tokens/s (over "
         << Cell(throughput.at("window_s"), 3) << " s)\n";
     out << "bytes       uplink " << Bytes(bytes.at("uplink")) << " | downlink "
-        << Bytes(bytes.at("downlink")) << " | backhaul " << Bytes(bytes.at("backhaul")) << "\n";
+        << Bytes(bytes.at("downlink")) << " | backhaul " << Bytes(bytes.at("backhaul"))
+        << " | edge-edge " << Bytes(bytes.at("edge_edge")) << "\n";
     const ConfigJson& quality = summary.at("quality");
     const ConfigJson& compute = summary.at("compute");
     out << "quality     bpb " << Cell(quality.at("bpb"), 4) << " | agreement "
@@ -237,6 +238,7 @@ ResultsWriter::PrintComparisonTable(std::ostream& out, const std::vector<ConfigJ
                                 {"uplink bytes", {"bytes", "uplink"}, 0},
                                 {"downlink bytes", {"bytes", "downlink"}, 0},
                                 {"backhaul bytes", {"bytes", "backhaul"}, 0},
+                                {"edge-edge bytes", {"bytes", "edge_edge"}, 0},
                                 {"quality bpb", {"quality", "bpb"}, 4},
                                 {"agreement with LLM", {"quality", "agreement"}, 4},
                                 {"cloud busy (s)", {"compute", "cloud_s"}, 3},

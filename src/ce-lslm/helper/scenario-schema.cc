@@ -15,6 +15,7 @@
 #include "ns3/request-header.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ns3
@@ -30,12 +31,14 @@ using S = ConfigSchema;
 constexpr double kMaxSeconds = 1e6;
 constexpr int64_t kMaxTokens = 1000000;
 
-/// A point-to-point link: the access link (terminal-edge) and the backhaul (edge-cloud).
+/// A point-to-point link class: the access link (terminal-edge), the backhaul (edge-cloud) and
+/// the edge-edge links; \p leading keys (e.g. a switch) come before the link parameters.
 ConfigSchema
-LinkSchema(const std::string& what, double rateMbps, double delayMs)
+LinkSchema(const std::string& what, double rateMbps, double delayMs, S::Members leading = {})
 {
-    return S::Object(
-        what,
+    S::Members members = std::move(leading);
+    members.insert(
+        members.end(),
         {{"rate_mbps", S::Number(rateMbps, 0.001, 1e6, "Data rate of each direction, in Mbit/s")},
          {"delay_ms", S::Number(delayMs, 0, 1e4, "One-way propagation delay, in ms")},
          {"loss_rate",
@@ -50,6 +53,7 @@ LinkSchema(const std::string& what, double rateMbps, double delayMs)
                      1000000,
                      "FIFO transmit queue in front of each link device, in packets; a "
                      "packet that finds it full is dropped")}});
+    return S::Object(what, std::move(members));
 }
 
 /// A token count drawn uniformly from [min, max] per request; min == max gives a constant.
@@ -264,7 +268,16 @@ TopologySchema()
                      "topology.radio.enabled is false",
                      100,
                      5)},
-         {"backhaul", LinkSchema("Edge-cloud backhaul link (one per edge)", 1000, 10)}});
+         {"backhaul", LinkSchema("Edge-cloud backhaul link (one per edge)", 1000, 10)},
+         {"edge_links",
+          LinkSchema("Edge-edge point-to-point links: edge i to edge (i + 1) mod edges (none "
+                     "with one edge, one with two)",
+                     10000,
+                     0.5,
+                     {{"enabled",
+                       S::Boolean(false,
+                                  "Connect neighbouring edges with point-to-point links (a "
+                                  "ring; the edge-edge tier of the ce-lslm mode)")}})}});
 }
 
 ConfigSchema

@@ -222,7 +222,8 @@ BuildScenarioSummary(const ScenarioResults& results)
     summary["throughput"] = ThroughputJson(results);
     summary["bytes"] = {{"uplink", links[RequestStatsCollector::UPLINK].appBytesSent},
                         {"downlink", links[RequestStatsCollector::DOWNLINK].appBytesSent},
-                        {"backhaul", links[RequestStatsCollector::BACKHAUL].appBytesSent}};
+                        {"backhaul", links[RequestStatsCollector::BACKHAUL].appBytesSent},
+                        {"edge_edge", links[RequestStatsCollector::EDGE_EDGE].appBytesSent}};
     summary["links"] = LinksJson(results);
     summary["quality"] = QualityJson(results.requests);
     summary["compute"] = {{"edge_s", results.edgeComputeS},
