@@ -28,11 +28,11 @@ class MessageHeader : public Header
     /// Message types.
     enum Type : uint8_t
     {
-        REQUEST = 1, //!< terminal -> edge -> cloud: a new inference request (RequestHeader)
-        TOKEN = 2,   //!< cloud -> edge -> terminal: one answer token (TokenHeader)
-        ERROR = 3,   //!< any direction: the request failed (ErrorHeader)
-        CANCEL = 4,  //!< terminal -> edge -> cloud: stop serving this request; no body, no
-                     //!< payload; the server answers nothing
+        REQUEST = 1,       //!< terminal -> edge -> cloud: a new inference request (RequestHeader)
+        TOKEN = 2,         //!< cloud -> edge -> terminal: one answer token (TokenHeader)
+        ERROR = 3,         //!< any direction: the request failed (ErrorHeader)
+        CANCEL = 4,        //!< terminal -> edge -> cloud: stop serving this request; no body, no
+                           //!< payload; the server answers nothing
         CONTEXT_FETCH = 5, //!< edge -> cloud or neighbouring edge: send the KV of some layers of
                            //!< a shared context (ContextHeader; payload: codec spec); the
                            //!< request id field carries the fetch's own id
