@@ -4,6 +4,8 @@
 
 #include "protocol-message.h"
 
+#include "content-class-tag.h"
+
 #include "ns3/abort.h"
 #include "ns3/log.h"
 
@@ -22,9 +24,31 @@ constexpr uint32_t MAX_CODEC_SPEC_BYTES = 64;
 /// Byte offset of the body header in every message (the common header comes first).
 constexpr uint32_t BODY = MessageHeader::SERIALIZED_SIZE;
 
+/// The content class of every byte of a message of \p type.
+ContentClassTag::ContentClass
+ContentClassOf(MessageHeader::Type type)
+{
+    switch (type)
+    {
+        case MessageHeader::REQUEST:
+            return ContentClassTag::QUERY;
+        case MessageHeader::TOKEN:
+            return ContentClassTag::OUTPUT;
+        case MessageHeader::KV_DATA:
+            return ContentClassTag::KV;
+        case MessageHeader::ERROR:
+        case MessageHeader::CANCEL:
+        case MessageHeader::CONTEXT_FETCH:
+        case MessageHeader::CONTEXT_HELD:
+            return ContentClassTag::CONTROL;
+    }
+    return ContentClassTag::CONTROL;
+}
+
 /**
  * A message: common header, then \p body (none when null), then \p payload, which becomes the
- * message (the headers are added to its front).
+ * message (the headers are added to its front). Every byte of it is tagged with the content
+ * class of \p type; the tag is added last, so that it covers the headers too.
  */
 Ptr<Packet>
 MakeMessage(MessageHeader::Type type, uint64_t requestId, const Header* body, Ptr<Packet> payload)
@@ -34,6 +58,7 @@ MakeMessage(MessageHeader::Type type, uint64_t requestId, const Header* body, Pt
         payload->AddHeader(*body);
     }
     payload->AddHeader(MessageHeader(type, requestId));
+    ContentClassTag::Mark(payload, ContentClassOf(type));
     return payload;
 }
 
