@@ -83,6 +83,8 @@ ErrorHeader::CodeName(uint16_t code)
             return "duplicate-request";
         case REJECTED:
             return "rejected";
+        case CONTEXT_NOT_HELD:
+            return "context-not-held";
         default:
             return "error-" + std::to_string(code);
     }

@@ -104,7 +104,7 @@ MessageHeader::GetReserved() const
 bool
 MessageHeader::IsKnownType(uint8_t type)
 {
-    return type == REQUEST || type == TOKEN || type == ERROR || type == CANCEL;
+    return type >= REQUEST && type <= CONTEXT_HELD;
 }
 
 std::string
@@ -120,6 +120,12 @@ MessageHeader::TypeName(uint8_t type)
             return "error";
         case CANCEL:
             return "cancel";
+        case CONTEXT_FETCH:
+            return "context-fetch";
+        case KV_DATA:
+            return "kv-data";
+        case CONTEXT_HELD:
+            return "context-held";
         default:
             return "unknown";
     }

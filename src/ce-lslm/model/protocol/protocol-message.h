@@ -119,7 +119,8 @@ Ptr<Packet> MakeCancelMessage(uint64_t requestId);
  * \param fetchId the fetch's id (chosen by the fetching edge; names no request)
  * \param context the context and the layers asked for
  * \param codecSpec the codec spec the KV is to be encoded with (kv::KvCodec syntax), carried
- *        as the payload
+ *        as the payload: 1 to 64 printable ASCII bytes (0x21 to 0x7E), as DecodeMessage
+ *        requires; anything else, or layerBegin > layerEnd, aborts
  * \return a CONTEXT_FETCH message (content class CONTROL)
  */
 Ptr<Packet> MakeContextFetchMessage(uint64_t fetchId,
@@ -130,7 +131,8 @@ Ptr<Packet> MakeContextFetchMessage(uint64_t fetchId,
  * \param fetchId the fetch this piece answers
  * \param header the piece's header; header.GetStreamBytes() must equal \p stream.size()
  * \param stream the KV-stream bytes of the piece
- * \param payloadBytes payload size (>= stream.size()); the bytes after the stream are zeros
+ * \param payloadBytes payload size (>= stream.size()); the bytes after the stream are zeros,
+ *        held as a zero area of the packet's buffer (no memory until the receiver copies them)
  * \return a KV_DATA message (content class KV)
  */
 Ptr<Packet> MakeKvDataMessage(uint64_t fetchId,
@@ -140,7 +142,8 @@ Ptr<Packet> MakeKvDataMessage(uint64_t fetchId,
 
 /**
  * \param id an id chosen by the sender (names no request)
- * \param context the context and the layers the sender now holds
+ * \param context the context and the layers the sender now holds (layerBegin > layerEnd
+ *        aborts)
  * \return a CONTEXT_HELD message (content class CONTROL)
  */
 Ptr<Packet> MakeContextHeldMessage(uint64_t id, const ContextHeader& context);
