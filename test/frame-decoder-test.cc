@@ -3,14 +3,19 @@
 
 #include "framing-test-utils.h"
 
+#include "ns3/content-class-tag.h"
 #include "ns3/frame-decoder.h"
 #include "ns3/frame-header.h"
 #include "ns3/packet.h"
+#include "ns3/protocol-message.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <gtest/gtest.h>
+#include <map>
 #include <random>
 #include <sstream>
+#include <utility>
 #include <vector>
 
 using namespace ns3;
@@ -174,6 +179,157 @@ TEST(FrameDecoderTest, PartialHeaderIsNotAnError)
     ASSERT_EQ(messages.size(), 1u);
     EXPECT_EQ(messages[0], (Bytes{9, 8, 7}));
     EXPECT_EQ(decoder.GetBytesConsumed(), frame.size());
+}
+
+/// A stream packet: the frames of \p messages, back to back, with the messages' byte tags.
+Ptr<Packet>
+EncodeTaggedStream(const std::vector<Ptr<Packet>>& messages)
+{
+    Ptr<Packet> stream = Create<Packet>();
+    for (const Ptr<Packet>& message : messages)
+    {
+        Ptr<Packet> frame = message->Copy();
+        frame->AddHeader(FrameHeader(message->GetSize()));
+        stream->AddAtEnd(frame);
+    }
+    return stream;
+}
+
+/// The bytes of \p packet tagged with each content class, as sorted, disjoint ranges.
+std::map<int, std::vector<std::pair<uint32_t, uint32_t>>>
+ClassRanges(Ptr<const Packet> packet)
+{
+    std::map<int, std::vector<std::pair<uint32_t, uint32_t>>> tagged;
+    ByteTagIterator items = packet->GetByteTagIterator();
+    while (items.HasNext())
+    {
+        ByteTagIterator::Item item = items.Next();
+        ContentClassTag tag;
+        EXPECT_EQ(item.GetTypeId(), ContentClassTag::GetTypeId());
+        item.GetTag(tag);
+        tagged[tag.GetContentClass()].emplace_back(item.GetStart(), item.GetEnd());
+    }
+    for (auto& [contentClass, ranges] : tagged)
+    {
+        std::sort(ranges.begin(), ranges.end());
+        std::vector<std::pair<uint32_t, uint32_t>> joined;
+        for (const auto& range : ranges)
+        {
+            if (!joined.empty() && range.first <= joined.back().second)
+            {
+                joined.back().second = std::max(joined.back().second, range.second);
+            }
+            else
+            {
+                joined.push_back(range);
+            }
+        }
+        ranges = joined;
+    }
+    return tagged;
+}
+
+/// How many byte tags \p packet carries.
+size_t
+TagCount(Ptr<const Packet> packet)
+{
+    size_t count = 0;
+    for (ByteTagIterator items = packet->GetByteTagIterator(); items.HasNext(); items.Next())
+    {
+        ++count;
+    }
+    return count;
+}
+
+/**
+ * Pushes \p stream cut at \p cuts (increasing offsets) and checks that every popped message
+ * has the bytes, the bytes tagged with each class and the number of byte tags of the
+ * corresponding one of \p messages: TCP or a cut leaves one tag per piece, and the decoder
+ * joins those that continue each other.
+ */
+void
+ExpectTaggedMessages(const std::vector<Ptr<Packet>>& messages,
+                     Ptr<const Packet> stream,
+                     const std::vector<uint32_t>& cuts)
+{
+    FrameDecoder decoder;
+    std::vector<Ptr<Packet>> popped;
+    uint32_t position = 0;
+    for (size_t i = 0; i <= cuts.size(); ++i)
+    {
+        uint32_t end = i < cuts.size() ? cuts[i] : stream->GetSize();
+        decoder.Push(stream->CreateFragment(position, end - position));
+        position = end;
+        for (Ptr<Packet> message; decoder.Pop(message);)
+        {
+            popped.push_back(message);
+        }
+    }
+    ASSERT_FALSE(decoder.HasError()) << decoder.GetError();
+    ASSERT_EQ(popped.size(), messages.size());
+    for (size_t i = 0; i < messages.size(); ++i)
+    {
+        ASSERT_EQ(ToBytes(popped[i]), ToBytes(messages[i])) << "message " << i;
+        ASSERT_EQ(ClassRanges(popped[i]), ClassRanges(messages[i])) << "message " << i;
+        ASSERT_EQ(TagCount(popped[i]), TagCount(messages[i])) << "message " << i;
+    }
+}
+
+/// ExpectTaggedMessages with \p stream cut in two at every offset, then at random offsets
+/// into many pieces, a third of them single bytes.
+void
+ExpectTaggedMessagesHoweverCut(const std::vector<Ptr<Packet>>& messages, Ptr<const Packet> stream)
+{
+    for (uint32_t cut = 0; cut <= stream->GetSize(); ++cut)
+    {
+        SCOPED_TRACE("cut at " + std::to_string(cut));
+        ExpectTaggedMessages(messages, stream, {cut});
+    }
+    std::mt19937 rng(17);
+    for (int round = 0; round < 50; ++round)
+    {
+        std::vector<uint32_t> cuts;
+        for (uint32_t at = 0; at < stream->GetSize();)
+        {
+            at += rng() % 3 == 0 ? 1 : 1 + rng() % 700;
+            cuts.push_back(std::min(at, stream->GetSize()));
+        }
+        SCOPED_TRACE("round " + std::to_string(round));
+        ExpectTaggedMessages(messages, stream, cuts);
+    }
+}
+
+TEST(FrameDecoderTest, MessagesKeepTheirByteTagsHoweverTheStreamIsCut)
+{
+    std::vector<Ptr<Packet>> messages = {
+        MakeRequestMessage(1, RequestHeader(5, 2), "query"),
+        MakeKvDataMessage(2, KvDataHeader(1, 0, KvDataHeader::ALIGNED, true, 3), {1, 2, 3}, 3000),
+        MakeCancelMessage(3),
+        MakeTokenMessage(4, 0, true, " Paris"),
+    };
+    ASSERT_EQ(TagCount(messages[1]), 1u);
+    ExpectTaggedMessagesHoweverCut(messages, EncodeTaggedStream(messages));
+}
+
+TEST(FrameDecoderTest, ByteTagsStayOnTheirOwnBytes)
+{
+    // Adjacent tags of different classes, two tags of one class with untagged bytes between
+    // them, and a tag over the whole stream, frame headers included.
+    Ptr<Packet> first = Create<Packet>(100);
+    first->AddByteTag(ContentClassTag(ContentClassTag::QUERY), 0, 40);
+    first->AddByteTag(ContentClassTag(ContentClassTag::KV), 40, 100);
+    Ptr<Packet> second = Create<Packet>(100);
+    second->AddByteTag(ContentClassTag(ContentClassTag::OUTPUT), 0, 30);
+    second->AddByteTag(ContentClassTag(ContentClassTag::OUTPUT), 50, 100);
+    Ptr<Packet> stream = EncodeTaggedStream({first, second});
+    ContentClassTag::Mark(stream, ContentClassTag::CONTROL);
+
+    for (Ptr<Packet> message : {first, second})
+    {
+        ContentClassTag::Mark(message, ContentClassTag::CONTROL);
+        ASSERT_EQ(TagCount(message), 3u);
+    }
+    ExpectTaggedMessagesHoweverCut({first, second}, stream);
 }
 
 } // namespace

@@ -2,16 +2,19 @@
 
 #include "framing-test-utils.h"
 
+#include "ns3/content-class-tag.h"
 #include "ns3/core-module.h"
 #include "ns3/framed-connection.h"
 #include "ns3/internet-module.h"
 #include "ns3/ipv4-address-generator.h"
 #include "ns3/network-module.h"
 #include "ns3/point-to-point-module.h"
+#include "ns3/protocol-message.h"
 
 #include <cstdint>
 #include <functional>
 #include <gtest/gtest.h>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -23,6 +26,7 @@ namespace
 {
 
 using CloseReason = FramedConnection::CloseReason;
+using ClassBytes = std::map<ContentClassTag::ContentClass, uint32_t>;
 
 constexpr uint16_t PORT = 9000;
 constexpr uint32_t SND_BUF_SIZE = 16 * 1024;
@@ -40,11 +44,22 @@ ExpectSameMessages(const std::vector<Bytes>& expected, const std::vector<Bytes>&
     }
 }
 
+/// Trace sink: adds the content class bytes of \p packet to \p total.
+void
+AddClassBytes(ClassBytes* total, Ptr<const Packet> packet)
+{
+    for (const auto& [contentClass, bytes] : ContentClassTag::Count(packet))
+    {
+        (*total)[contentClass] += bytes;
+    }
+}
+
 /// What one end of the connection observed.
 struct EndLog
 {
     Ptr<FramedConnection> connection;
     std::vector<Bytes> received;
+    std::vector<Ptr<const Packet>> receivedPackets; //!< the received messages themselves
     std::vector<CloseReason> closeReasons;
     size_t receivedAtClose = 0; //!< messages received when the closed callback fired
     bool connected = false;
@@ -192,6 +207,7 @@ class FramedConnectionTest : public ::testing::Test
     void OnMessage(EndLog* end, Ptr<FramedConnection> connection, Ptr<Packet> message)
     {
         end->received.push_back(ToBytes(message));
+        end->receivedPackets.push_back(message);
         if (end->onMessage)
         {
             end->onMessage(connection);
@@ -259,6 +275,46 @@ class FramedConnectionTest : public ::testing::Test
                                 });
             at += MilliSeconds(rng() % 40);
             first = last;
+        }
+    }
+
+    /// A KV_DATA message of 200 kB: far more than a segment and than the send buffer, so TCP
+    /// cuts it into many segments and the receiver reassembles it from many reads.
+    static Ptr<Packet> LargeKvMessage()
+    {
+        KvDataHeader header(1, 2, KvDataHeader::ALIGNED, true, 4);
+        return MakeKvDataMessage(7, header, {1, 2, 3, 4}, 200000);
+    }
+
+    /**
+     * Has the client send \p messages, runs the simulation, and checks that the server received
+     * them with their bytes and with the bytes of each content class they were sent with.
+     */
+    void ExpectMessagesKeepTheirClasses(const std::vector<Ptr<Packet>>& messages)
+    {
+        Listen();
+        ConnectClient();
+        Simulator::Schedule(MilliSeconds(10),
+                            [this, &messages]()
+                            {
+                                for (const Ptr<Packet>& message : messages)
+                                {
+                                    m_client.connection->Send(message);
+                                }
+                            });
+        Run();
+        std::vector<Bytes> expected;
+        for (const Ptr<Packet>& message : messages)
+        {
+            expected.push_back(ToBytes(message));
+        }
+        ExpectSameMessages(expected, m_server.received);
+        ASSERT_EQ(m_server.receivedPackets.size(), messages.size());
+        for (size_t i = 0; i < messages.size(); ++i)
+        {
+            EXPECT_EQ(ContentClassTag::Count(m_server.receivedPackets[i]),
+                      ContentClassTag::Count(messages[i]))
+                << "message " << i;
         }
     }
 
@@ -330,6 +386,41 @@ TEST_F(FramedConnectionTest, RandomMessagesSurvivePacketLoss)
     AddLoss(0.01);
     ExchangeRandomPayloads(11, 300);
     EXPECT_GT(m_drops, 10u);
+}
+
+TEST_F(FramedConnectionTest, MessagesKeepTheirContentClassAcrossTcp)
+{
+    ClassBytes onTheWire; // tagged bytes leaving the client's device
+    m_devices.Get(0)->TraceConnectWithoutContext("PhyTxEnd",
+                                                 MakeBoundCallback(&AddClassBytes, &onTheWire));
+    std::vector<Ptr<Packet>> messages = {LargeKvMessage(),
+                                         MakeTokenMessage(7, 0, true, " Paris"),
+                                         MakeCancelMessage(7)};
+    ExpectMessagesKeepTheirClasses(messages);
+
+    uint32_t kvBytes = messages[0]->GetSize();
+    EXPECT_EQ(ContentClassTag::Count(m_server.receivedPackets.at(0)),
+              (ClassBytes{{ContentClassTag::KV, kvBytes}}));
+    // The tags TCP left on each segment of the KV message are joined into one again.
+    size_t kvTags = 0;
+    for (ByteTagIterator tags = m_server.receivedPackets[0]->GetByteTagIterator(); tags.HasNext();
+         tags.Next())
+    {
+        ++kvTags;
+    }
+    EXPECT_EQ(kvTags, 1u);
+    // Every tagged byte crossed the link once (no loss); frame and TCP/IP headers are untagged.
+    EXPECT_EQ(onTheWire,
+              (ClassBytes{{ContentClassTag::KV, kvBytes},
+                          {ContentClassTag::OUTPUT, messages[1]->GetSize()},
+                          {ContentClassTag::CONTROL, messages[2]->GetSize()}}));
+}
+
+TEST_F(FramedConnectionTest, ContentClassSurvivesRetransmissions)
+{
+    AddLoss(0.02);
+    ExpectMessagesKeepTheirClasses({LargeKvMessage(), MakeTokenMessage(7, 0, true, "!")});
+    EXPECT_GT(m_drops, 0u);
 }
 
 TEST_F(FramedConnectionTest, MessagesSentBeforeTheConnectionIsUpAreDelivered)

@@ -109,7 +109,7 @@ class FrameDecoder
     /**
      * \brief Consumes the first bytes of the buffered stream and returns them.
      * \param size how many bytes to take; at most GetBytesBuffered()
-     * \return the bytes, as one packet
+     * \return the bytes, as one packet carrying the byte tags the pushed pieces had on them
      */
     Ptr<Packet> TakeFront(uint32_t size);
 
