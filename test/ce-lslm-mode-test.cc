@@ -131,7 +131,7 @@ TEST(CeLslmMode, AContextSharedByManyUsersIsPrefilledAtTheCloudOnce)
         DynamicCast<CloudApp>(scenario.GetService().GetCloudApp().Get(0))->GetServer());
     ASSERT_TRUE(cloud);
     cloud->TraceConnectWithoutContext("ContextLookup",
-                                      MakeCallback(
+                                      MakeBoundCallback(
                                           +[](uint32_t* n, uint32_t, bool)
                                           {
                                               ++*n;
@@ -252,7 +252,7 @@ TEST(CeLslmMode, ANeighbourEdgeServesAContextItHolds)
     Ptr<RequestServer> second =
         DynamicCast<EdgeApp>(scenario.GetService().GetEdgeApps().Get(1))->GetServer();
     second->TraceConnectWithoutContext("Plan",
-                                       MakeCallback(
+                                       MakeBoundCallback(
                                            +[](std::vector<int32_t>* out,
                                                uint64_t,
                                                uint32_t,

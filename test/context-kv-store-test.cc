@@ -42,7 +42,7 @@ TEST(ContextKvStore, ReinsertRefreshesAndOversizedIsRefused)
     EXPECT_EQ(store.GetCounters().refused, 1u);
     EXPECT_TRUE(evicted.empty()); // a refused context evicts nobody
     store.Insert(3, 60, evicted);
-    EXPECT_EQ(evicted, std::vector<uint32_t>{2, 1}); // oldest first, until it fits
+    EXPECT_EQ(evicted, (std::vector<uint32_t>{2, 1})); // oldest first, until it fits
     EXPECT_EQ(store.GetSize(), 1u);
 }
 

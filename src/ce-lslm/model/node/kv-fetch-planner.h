@@ -48,8 +48,8 @@ struct KvSourcePlan
  * cloud's codec per request to meet a TTFT target from the measured link rates (as CacheGen
  * adapts its compression level to the bandwidth).
  *
- * Every split s from the first layer the cloud can serve (or 0 with a neighbour holding the
- * context) to L is tried, with every cut between the neighbour's and the cloud's layers; the
+ * Every split s up to maxLocalLayers (from the first layer the cloud can serve, or 0 with a
+ * neighbour holding the context) is tried, with every cut between the neighbour's and the cloud's layers; the
  * two links load in parallel, each layer arriving after the link's delay, the sender's
  * readiness and the bytes before it at the link's rate. ContextPipeline::EstimateTtft prices
  * the computing. Adaptive: the first codec of the ladder (best quality first) whose best plan
@@ -89,6 +89,10 @@ class KvFetchPlanner
         double neighbourLayerBytes{0};
         /// Restrict to one split (-1: choose).
         int32_t fixedLocalLayers{-1};
+        /// When choosing: the most layers the edge may compute itself (-1: all). The CE-LSLM
+        /// edge passes the cloud's first layer, so that the deep layers always come from the
+        /// cloud LLM (or a neighbour's copy of them): they are what the mode is for.
+        int32_t maxLocalLayers{-1};
     };
 
     /**
