@@ -93,12 +93,6 @@ CeLslmEdgeServer::GetTypeId()
                           UintegerValue(4),
                           MakeUintegerAccessor(&CeLslmEdgeServer::m_bytesPerToken),
                           MakeUintegerChecker<uint32_t>(1))
-            .AddAttribute("RateSmoothing",
-                          "Weight of a new measurement in the link-rate and KV-size estimates "
-                          "(exponential moving average), in (0, 1].",
-                          DoubleValue(0.3),
-                          MakeDoubleAccessor(&CeLslmEdgeServer::m_smoothing),
-                          MakeDoubleChecker<double>(0.001, 1))
             .AddTraceSource("Scored",
                             "The SLM answered a request (quality of the answer).",
                             MakeTraceSourceAccessor(&CeLslmEdgeServer::m_scoredTrace),
@@ -107,10 +101,6 @@ CeLslmEdgeServer::GetTypeId()
                             "Where a request's context KV comes from.",
                             MakeTraceSourceAccessor(&CeLslmEdgeServer::m_planTrace),
                             "ns3::CeLslmEdgeServer::PlanTracedCallback")
-            .AddTraceSource("KvReceived",
-                            "A layer of context KV arrived.",
-                            MakeTraceSourceAccessor(&CeLslmEdgeServer::m_kvReceivedTrace),
-                            "ns3::CeLslmEdgeServer::KvReceivedTracedCallback")
             .AddTraceSource("StoreLookup",
                             "A request looked its context up in the store: (context, hit).",
                             MakeTraceSourceAccessor(&CeLslmEdgeServer::m_lookupTrace),
@@ -127,8 +117,8 @@ CeLslmEdgeServer::CeLslmEdgeServer()
     , m_storeBytes(0)
     , m_edgeEdge(true)
     , m_bytesPerToken(4)
-    , m_smoothing(0.3)
     , m_engine(CreateObject<ComputeEngine>())
+    , m_fetcher(CreateObject<KvFetchClient>())
 {
 }
 
@@ -162,10 +152,8 @@ CeLslmEdgeServer::SetNominal(const KvFetchPlanner::Link& cloud,
                              Time cloudPrefillPerToken,
                              const std::map<std::string, double>& layerBytes)
 {
-    m_cloudLink = cloud;
-    m_nominalNeighbour = neighbour;
+    m_fetcher->SetNominal(cloud, neighbour, layerBytes);
     m_cloudPrefill = cloudPrefillPerToken;
-    m_layerBytes = layerBytes;
 }
 
 std::vector<std::string>
@@ -217,6 +205,13 @@ CeLslmEdgeServer::SetLinks(const Links& links)
 {
     m_links = links;
     m_edge = links.self;
+    m_fetcher->Configure(m_alignment, m_edge);
+}
+
+Ptr<KvFetchClient>
+CeLslmEdgeServer::GetFetchClient() const
+{
+    return m_fetcher;
 }
 
 int64_t
@@ -228,10 +223,7 @@ CeLslmEdgeServer::ContextTokens(uint32_t context) const
 double
 CeLslmEdgeServer::LayerBytes(const std::string& codec, uint32_t context) const
 {
-    auto found = m_layerBytes.find(codec);
-    NS_ABORT_MSG_IF(found == m_layerBytes.end(),
-                    "CeLslmEdgeServer: no size estimate of codec " << codec);
-    return found->second * static_cast<double>(ContextTokens(context));
+    return m_fetcher->GetLayerBytesPerToken(codec) * static_cast<double>(ContextTokens(context));
 }
 
 void
@@ -304,15 +296,13 @@ CeLslmEdgeServer::PlannerInputs(uint32_t context, int64_t queryTokens, int64_t a
         alone{0, in.layers, in.layers, in.contextTokens, queryTokens, 1, m_schedule};
     in.startDelay = ContextPipeline::EstimateTtft(in.model, in.device, alone, {}, Time())
                     * static_cast<int64_t>(m_engine->GetQueueLength());
-    in.cloud = m_cloudLink;
+    in.cloud = m_fetcher->GetCloudLink();
     in.cloud.ready = m_fetchedFromCloud.count(context) ? Time() : m_cloudPrefill * in.contextTokens;
     for (const auto& [neighbour, held] : m_neighbourHolds)
     {
         if (m_edgeEdge && held.count(context) && m_links.neighbours.count(neighbour))
         {
-            auto measured = m_neighbourLinks.find(static_cast<int32_t>(neighbour));
-            in.neighbours[neighbour] =
-                measured != m_neighbourLinks.end() ? measured->second : m_nominalNeighbour;
+            in.neighbours[neighbour] = m_fetcher->GetNeighbourLink(neighbour);
         }
     }
     std::vector<std::string> codecs = GetCodecs();
@@ -371,57 +361,38 @@ CeLslmEdgeServer::AssemblyFor(uint32_t context,
     const auto layers = static_cast<uint32_t>(m_model->GetTransformer().Config().numLayers);
     if (plan.neighbour >= 0)
     {
-        SendFetch(assembly,
-                  m_links.neighbours.at(plan.neighbour),
-                  plan.neighbour,
-                  plan.localLayers,
-                  plan.neighbourEnd,
-                  m_peerCodec);
+        m_fetcher->Fetch(assembly,
+                         m_links.neighbours.at(plan.neighbour),
+                         plan.neighbour,
+                         plan.localLayers,
+                         plan.neighbourEnd,
+                         m_peerCodec,
+                         setup.contextTokens);
     }
     if (plan.UsesCloud(layers))
     {
-        SendFetch(assembly, m_links.upstream, -1, plan.neighbourEnd, layers, plan.codec);
+        m_fetcher->Fetch(assembly,
+                         m_links.upstream,
+                         -1,
+                         plan.neighbourEnd,
+                         layers,
+                         plan.codec,
+                         setup.contextTokens);
         m_fetchedFromCloud.insert(context);
     }
     return assembly;
 }
 
-void
-CeLslmEdgeServer::SendFetch(Ptr<ContextAssembly> assembly,
-                            Ptr<FramedConnection> link,
-                            int32_t source,
-                            uint32_t begin,
-                            uint32_t end,
-                            const std::string& codec)
-{
-    const uint64_t id = FETCH_ID | (static_cast<uint64_t>(m_edge) << 32) | m_nextFetch++;
-    m_fetches[id] = Fetch{assembly, link, source, codec, Time(), 0, 0};
-    link->Send(MakeContextFetchMessage(id,
-                                       ContextHeader(assembly->GetContext(),
-                                                     static_cast<uint16_t>(begin),
-                                                     static_cast<uint16_t>(end)),
-                                       codec));
-}
-
 bool
 CeLslmEdgeServer::HandleMessage(Ptr<FramedConnection> from, const ProtocolMessage& message)
 {
+    if (m_fetcher->HandleMessage(from, message))
+    {
+        return true; // KV this edge fetched, or a failed fetch
+    }
     const uint64_t id = message.header.GetRequestId();
     switch (message.header.GetType())
     {
-        case MessageHeader::KV_DATA:
-            HandleKvData(from, message);
-            return true;
-        case MessageHeader::ERROR:
-            if (m_fetches.count(id) == 0)
-            {
-                return false;
-            }
-            NS_LOG_WARN("fetch " << id
-                                 << " failed: " << ErrorHeader::CodeName(message.error.GetCode()));
-            m_fetches.at(id).assembly->FailOver();
-            FinishFetch(id, true);
-            return true;
         case MessageHeader::CONTEXT_FETCH:
             ServeNeighbour(from, message);
             return true;
@@ -442,85 +413,6 @@ CeLslmEdgeServer::HandleMessage(Ptr<FramedConnection> from, const ProtocolMessag
         default:
             return false;
     }
-}
-
-void
-CeLslmEdgeServer::HandleKvData(Ptr<FramedConnection> from, const ProtocolMessage& message)
-{
-    const uint64_t id = message.header.GetRequestId();
-    auto found = m_fetches.find(id);
-    if (found == m_fetches.end())
-    {
-        NS_LOG_WARN("KV data for unknown fetch " << id);
-        return;
-    }
-    Fetch& fetch = found->second;
-    const KvDataHeader& header = message.kvData;
-    std::unique_ptr<kv::KvReceiver>& receiver = m_receivers[from];
-    if (!receiver)
-    {
-        receiver = std::make_unique<kv::KvReceiver>(*m_alignment);
-    }
-    std::vector<kv::KvBlock> blocks;
-    const auto* stream = reinterpret_cast<const uint8_t*>(message.payload.data());
-    try
-    {
-        receiver->BeginStream();
-        blocks = receiver->Feed(stream, header.GetStreamBytes());
-        receiver->Finish();
-    }
-    catch (const kv::KvError& error)
-    {
-        NS_LOG_WARN("fetch " << id << ": undecodable KV: " << error.what());
-        fetch.assembly->FailOver();
-        FinishFetch(id, true);
-        return;
-    }
-    if (fetch.pieces++ == 0)
-    {
-        fetch.firstArrival = Simulator::Now();
-    }
-    else
-    {
-        fetch.laterBytes += message.payloadBytes;
-    }
-    // Learn the codec's size per context token and layer from what arrived.
-    double& perToken = m_layerBytes[fetch.codec];
-    perToken += m_smoothing
-                * (message.payloadBytes / static_cast<double>(ContextTokens(header.GetContextId()))
-                   - perToken);
-    char signature[16];
-    std::snprintf(signature,
-                  sizeof(signature),
-                  "%08x",
-                  kv::Crc32c(stream, header.GetStreamBytes()));
-    m_kvReceivedTrace(id,
-                      header.GetContextId(),
-                      header.GetLayer(),
-                      fetch.source,
-                      message.payloadBytes);
-    Ptr<ContextAssembly> assembly = fetch.assembly;
-    if (header.IsLast())
-    {
-        FinishFetch(id, false);
-    }
-    assembly->Deliver(header.GetLayer(), blocks, header.GetOrigin(), signature);
-}
-
-void
-CeLslmEdgeServer::FinishFetch(uint64_t id, bool failed)
-{
-    const Fetch fetch = m_fetches.at(id);
-    m_fetches.erase(id);
-    if (failed || fetch.pieces < 2 || Simulator::Now() <= fetch.firstArrival)
-    {
-        return; // no rate to learn: one piece tells nothing about the link's rate
-    }
-    const double sample = fetch.laterBytes / (Simulator::Now() - fetch.firstArrival).GetSeconds();
-    KvFetchPlanner::Link& link =
-        fetch.source < 0 ? m_cloudLink
-                         : m_neighbourLinks.emplace(fetch.source, m_nominalNeighbour).first->second;
-    link.rate += m_smoothing * (sample - link.rate);
 }
 
 void
@@ -675,21 +567,8 @@ CeLslmEdgeServer::GetActiveRequests() const
 void
 CeLslmEdgeServer::HandleConnectionClosed(Ptr<FramedConnection> connection)
 {
-    m_receivers.erase(connection);
     m_peerBases.erase(connection);
-    std::vector<uint64_t> lost;
-    for (const auto& [id, fetch] : m_fetches)
-    {
-        if (fetch.link == connection)
-        {
-            lost.push_back(id);
-        }
-    }
-    for (uint64_t id : lost)
-    {
-        m_fetches.at(id).assembly->FailOver();
-        FinishFetch(id, true);
-    }
+    m_fetcher->HandleConnectionClosed(connection);
 }
 
 void
@@ -700,14 +579,17 @@ CeLslmEdgeServer::DoDispose()
         active.pipeline->Dispose();
     }
     m_active.clear();
-    m_fetches.clear();
     for (auto& [context, assembly] : m_assembling)
     {
         assembly->Dispose();
     }
     m_assembling.clear();
     m_held.clear();
-    m_receivers.clear();
+    if (m_fetcher)
+    {
+        m_fetcher->Dispose();
+        m_fetcher = nullptr;
+    }
     m_assembler.reset();
     if (m_engine)
     {

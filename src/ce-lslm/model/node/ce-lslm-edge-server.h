@@ -8,6 +8,7 @@
 #include "context-assembly.h"
 #include "context-kv-store.h"
 #include "context-pipeline.h"
+#include "kv-fetch-client.h"
 #include "kv-fetch-planner.h"
 #include "kv-layer-sender.h"
 #include "request-quality.h"
@@ -90,6 +91,8 @@ class CeLslmEdgeServer : public RequestServer
     std::string GetModelName() const override;
     /// \return the context KV store
     const ContextKvStore& GetStore() const;
+    /// \return the fetches' client (its KvReceived trace source, its link estimates)
+    Ptr<KvFetchClient> GetFetchClient() const;
 
     void Serve(const ServedRequest& request) override;
     void Cancel(uint64_t id) override;
@@ -98,9 +101,6 @@ class CeLslmEdgeServer : public RequestServer
     void SetLinks(const Links& links) override;
     bool HandleMessage(Ptr<FramedConnection> from, const ProtocolMessage& message) override;
     void HandleConnectionClosed(Ptr<FramedConnection> connection) override;
-
-    /// Fetch ids: this bit set, the edge index in bits 32..47, a counter below.
-    static constexpr uint64_t FETCH_ID = uint64_t{1} << 62;
 
     /**
      * TracedCallback signature for a request's plan: (request id, context id, layers
@@ -115,15 +115,6 @@ class CeLslmEdgeServer : public RequestServer
                                        const std::string& codec,
                                        const std::string& source,
                                        Time expectedTtft);
-    /**
-     * TracedCallback signature for a KV_DATA message received: (fetch id, context, layer,
-     * source: -1 the cloud or a neighbour's edge index, payload bytes).
-     */
-    typedef void (*KvReceivedTracedCallback)(uint64_t fetch,
-                                             uint32_t context,
-                                             uint32_t layer,
-                                             int32_t source,
-                                             uint32_t bytes);
 
   protected:
     void DoDispose() override;
@@ -136,18 +127,6 @@ class CeLslmEdgeServer : public RequestServer
         Ptr<ContextPipeline> pipeline;     //!< its work on the engine
         Ptr<ContextAssembly> assembly;     //!< its context's KV
         std::optional<std::string> answer; //!< the answer's text, once computed
-    };
-
-    /// A fetch in flight.
-    struct Fetch
-    {
-        Ptr<ContextAssembly> assembly; //!< where the layers go
-        Ptr<FramedConnection> link;    //!< where they come from
-        int32_t source{-1};            //!< -1 the cloud, else the neighbour's index
-        std::string codec;             //!< codec asked for
-        Time firstArrival;             //!< when its first piece arrived
-        uint64_t laterBytes{0};        //!< payload bytes of the pieces after the first
-        uint32_t pieces{0};            //!< pieces received
     };
 
     /**
@@ -163,21 +142,10 @@ class CeLslmEdgeServer : public RequestServer
     KvFetchPlanner::Inputs PlannerInputs(uint32_t context,
                                          int64_t queryTokens,
                                          int64_t answerTokens) const;
-    /// \brief Ask \p link for layers [begin, end) of the assembly's context.
-    void SendFetch(Ptr<ContextAssembly> assembly,
-                   Ptr<FramedConnection> link,
-                   int32_t source,
-                   uint32_t begin,
-                   uint32_t end,
-                   const std::string& codec);
     /// \brief A context's KV is complete: keep it, tell the neighbours.
     void HandleAssembled(Ptr<ContextAssembly> assembly);
     /// \brief Tell every neighbour which layers of a context this edge holds.
     void Announce(uint32_t context, uint16_t layers);
-    /// \brief A piece of KV arrived.
-    void HandleKvData(Ptr<FramedConnection> from, const ProtocolMessage& message);
-    /// \brief A fetch ended (last piece or failure): learn from it, forget it.
-    void FinishFetch(uint64_t id, bool failed);
     /// \brief A neighbour asks for a context's KV.
     void ServeNeighbour(Ptr<FramedConnection> from, const ProtocolMessage& message);
     /// \brief A token came out of a request's pipeline.
@@ -201,33 +169,26 @@ class CeLslmEdgeServer : public RequestServer
     double m_storeBytes;         //!< store budget, bytes (0: device memory left)
     bool m_edgeEdge;             //!< fetch from neighbours
     uint32_t m_bytesPerToken;    //!< text bytes per declared token
-    double m_smoothing;          //!< weight of a new measurement in the estimates
 
     // Models and configuration
-    Ptr<ComputeEngine> m_engine;                              //!< the edge's accelerator
-    std::shared_ptr<ExecutedModel> m_model;                   //!< SLM
-    std::shared_ptr<ExecutedModel> m_reference;               //!< LLM
-    std::shared_ptr<const kv::KvAlignment> m_alignment;       //!< cloud -> edge
-    std::shared_ptr<const WorkloadTrace> m_workload;          //!< items and contexts
-    std::unique_ptr<kv::ContextAssembler> m_assembler;        //!< places received KV
-    std::optional<KvLayerSender> m_sender;                    //!< serves neighbours
-    uint32_t m_edge{0};                                       //!< this edge's index (Links::self)
-    Links m_links;                                            //!< backhaul, neighbours
-    KvFetchPlanner::Link m_cloudLink;                         //!< backhaul estimate
-    std::map<int32_t, KvFetchPlanner::Link> m_neighbourLinks; //!< per neighbour estimate
-    KvFetchPlanner::Link m_nominalNeighbour;                  //!< before any measurement
-    Time m_cloudPrefill;                                      //!< cloud's prefill per token
-    std::map<std::string, double> m_layerBytes;               //!< codec -> bytes per token, layer
+    Ptr<ComputeEngine> m_engine;                        //!< the edge's accelerator
+    std::shared_ptr<ExecutedModel> m_model;             //!< SLM
+    std::shared_ptr<ExecutedModel> m_reference;         //!< LLM
+    std::shared_ptr<const kv::KvAlignment> m_alignment; //!< cloud -> edge
+    std::shared_ptr<const WorkloadTrace> m_workload;    //!< items and contexts
+    std::unique_ptr<kv::ContextAssembler> m_assembler;  //!< places received KV
+    std::optional<KvLayerSender> m_sender;              //!< serves neighbours
+    uint32_t m_edge{0};                                 //!< this edge's index (Links::self)
+    Links m_links;                                      //!< backhaul, neighbours
+    Time m_cloudPrefill;                                //!< cloud's prefill per token
 
     // State
     ContextKvStore m_store;                                //!< contexts held
     std::map<uint32_t, Ptr<ContextAssembly>> m_held;       //!< complete, in the store
     std::map<uint32_t, Ptr<ContextAssembly>> m_assembling; //!< in progress
     std::map<uint64_t, Active> m_active;                   //!< requests
-    std::map<uint64_t, Fetch> m_fetches;                   //!< fetches in flight
-    uint64_t m_nextFetch{0};                               //!< fetch counter
-    std::map<Ptr<FramedConnection>, std::unique_ptr<kv::KvReceiver>> m_receivers; //!< per link
-    std::map<Ptr<FramedConnection>, std::map<int64_t, int64_t>> m_peerBases;      //!< served peers
+    Ptr<KvFetchClient> m_fetcher;                          //!< the fetches in flight
+    std::map<Ptr<FramedConnection>, std::map<int64_t, int64_t>> m_peerBases; //!< served peers
     std::map<uint32_t, std::set<uint32_t>> m_neighbourHolds; //!< neighbour -> contexts it holds
     std::set<uint32_t> m_fetchedFromCloud;                   //!< contexts the cloud has had
 
@@ -241,8 +202,7 @@ class CeLslmEdgeServer : public RequestServer
                    const std::string&,
                    const std::string&,
                    Time>
-        m_planTrace; //!< plan of a request
-    TracedCallback<uint64_t, uint32_t, uint32_t, int32_t, uint32_t> m_kvReceivedTrace; //!< KV in
+        m_planTrace;                              //!< plan of a request
     TracedCallback<uint32_t, bool> m_lookupTrace; //!< store lookup
 };
 

@@ -49,8 +49,8 @@ struct KvSourcePlan
  * adapts its compression level to the bandwidth).
  *
  * Every split s up to maxLocalLayers (from the first layer the cloud can serve, or 0 with a
- * neighbour holding the context) is tried, with every cut between the neighbour's and the cloud's layers; the
- * two links load in parallel, each layer arriving after the link's delay, the sender's
+ * neighbour holding the context) is tried, with every cut between the neighbour's and the cloud's
+ * layers; the two links load in parallel, each layer arriving after the link's delay, the sender's
  * readiness and the bytes before it at the link's rate. ContextPipeline::EstimateTtft prices
  * the computing. Adaptive: the first codec of the ladder (best quality first) whose best plan
  * meets the target, else the fastest plan of any codec. Ties go to fewer loaded layers.
