@@ -20,6 +20,7 @@
 
 #include <gtest/gtest.h>
 #include <map>
+#include <set>
 
 using namespace ns3;
 using namespace ce_lslm_test;
@@ -234,6 +235,35 @@ TEST(CeLslmMode, QualityComesFromTheKvActuallyReceived)
     const double lossy = bpb("pca4+q2");
     EXPECT_TRUE(std::isfinite(exact));
     EXPECT_NE(exact, lossy); // the edge decodes with what the codec let through
+}
+
+TEST(CeLslmMode, AdaptiveCodecChoosesFromTheLadderPerRequest)
+{
+    const std::string workload = WriteWorkload(FreshTestDir());
+    // A slow backhaul and a tight target: the best-quality codecs cannot meet it.
+    const ScenarioResults results = RunScenario(workload,
+                                                {"mode=ce-lslm",
+                                                 "ce_lslm.codec=adaptive",
+                                                 "ce_lslm.ttft_target_ms=25",
+                                                 "topology.backhaul.rate_mbps=5"});
+    std::set<std::string> chosen;
+    for (const auto& r : results.requests)
+    {
+        ASSERT_EQ(r.outcome, RequestRecord::COMPLETED) << r.failureReason;
+        if (r.kvPlan == "planned")
+        {
+            chosen.insert(r.kvCodec);
+        }
+    }
+    ASSERT_FALSE(chosen.empty());
+    for (const std::string& codec : chosen)
+    {
+        EXPECT_NE(codec, "fp16");
+        EXPECT_NE(std::string("fp16,q8+rans,pca16+q8+rans,pca16+q4+rans,top50+pca16+q4+rans")
+                      .find(codec),
+                  std::string::npos)
+            << codec;
+    }
 }
 
 TEST(CeLslmMode, ANeighbourEdgeServesAContextItHolds)

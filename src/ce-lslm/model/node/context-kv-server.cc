@@ -275,24 +275,26 @@ ContextKvServer::Projected(uint32_t context)
     return found->second;
 }
 
+kv::Vector
+ContextKvServer::ImportanceOf(const ExecutedModel& model, const std::string& context)
+{
+    const llm::TokenSequence tokens = llm::ByteTokenizer::Encode(context, true);
+    llm::KvCache cache(model.GetTransformer().Config());
+    llm::ForwardOptions options;
+    options.logits = llm::ForwardOptions::Logits::NONE;
+    options.attentionImportance = true;
+    const llm::ForwardResult prefill = model.GetTransformer().Forward(tokens, cache, options);
+    return kv::TokenImportance::FromPrefill(prefill, static_cast<int64_t>(tokens.size()));
+}
+
 const kv::Vector&
 ContextKvServer::Importance(uint32_t context)
 {
     auto found = m_importance.find(context);
     if (found == m_importance.end())
     {
-        const llm::TokenSequence tokens =
-            llm::ByteTokenizer::Encode(m_workload->GetContext(context).text, true);
-        const llm::Transformer& model = m_model->GetTransformer();
-        llm::KvCache cache(model.Config());
-        llm::ForwardOptions options;
-        options.logits = llm::ForwardOptions::Logits::NONE;
-        options.attentionImportance = true;
-        const llm::ForwardResult prefill = model.Forward(tokens, cache, options);
         found = m_importance
-                    .emplace(context,
-                             kv::TokenImportance::FromPrefill(prefill,
-                                                              static_cast<int64_t>(tokens.size())))
+                    .emplace(context, ImportanceOf(*m_model, m_workload->GetContext(context).text))
                     .first;
     }
     return found->second;

@@ -70,6 +70,14 @@ class ContextKvServer : public RequestServer
     bool HandleMessage(Ptr<FramedConnection> from, const ProtocolMessage& message) override;
     void HandleConnectionClosed(Ptr<FramedConnection> connection) override;
 
+    /**
+     * \param model an executed model
+     * \param context a context text
+     * \return the importance of each token of `<bos>` context in the model's prefill (the mean
+     * attention it receives; what a codec's top stage keeps)
+     */
+    static kv::Vector ImportanceOf(const ExecutedModel& model, const std::string& context);
+
     /// Job ids of context prefills: this bit set, the context id below (never a request id).
     static constexpr uint64_t CONTEXT_JOB = uint64_t{1} << 63;
 
