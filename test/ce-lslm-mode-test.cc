@@ -259,9 +259,9 @@ TEST(CeLslmMode, AdaptiveCodecChoosesFromTheLadderPerRequest)
     for (const std::string& codec : chosen)
     {
         EXPECT_NE(codec, "fp16");
-        EXPECT_NE(std::string("fp16,q8+rans,pca16+q8+rans,pca16+q4+rans,top50+pca16+q4+rans")
-                      .find(codec),
-                  std::string::npos)
+        EXPECT_NE(
+            std::string("fp16,q8+rans,pca16+q8+rans,pca16+q4+rans,top50+pca16+q4+rans").find(codec),
+            std::string::npos)
             << codec;
     }
 }

@@ -353,8 +353,8 @@ CeLslmHelper::MeasureLayerBytes(const std::vector<std::string>& codecs) const
     const auto bytesPerToken = static_cast<uint32_t>(m_config.GetInt("workload.bytes_per_token"));
     const KvLayerSender sizer(alignment, edge->GetModel(), bytesPerToken);
     const double tokens = RequestServer::ContextTokens(context.text, bytesPerToken);
-    const kv::Vector importance = ContextKvServer::ImportanceOf(*GetModel(ModelRole::LLM),
-                                                                context.text);
+    const kv::Vector importance =
+        ContextKvServer::ImportanceOf(*GetModel(ModelRole::LLM), context.text);
     std::map<std::string, double> perToken;
     for (const std::string& spec : codecs)
     {
@@ -367,8 +367,8 @@ CeLslmHelper::MeasureLayerBytes(const std::vector<std::string>& codecs) const
                 // Steady state: the receiver holds the bases after its first stream.
                 std::map<int64_t, int64_t> bases;
                 sender.Encode({block}, &importance, bases);
-                bytes +=
-                    sizer.WireBytes(sender.Encode({block}, &importance, bases), context.text.size());
+                bytes += sizer.WireBytes(sender.Encode({block}, &importance, bases),
+                                         context.text.size());
             }
             m_layerBytes[spec] = bytes / static_cast<double>(blocks.size()) / tokens;
         }
