@@ -255,4 +255,45 @@ TEST_F(ComputeEngineTest, DeepStageWithOutputsDecodesThroughEveryLayer)
     EXPECT_EQ(log.times[1][2], expected);
 }
 
+TEST_F(ComputeEngineTest, ExitHeadsArePricedOnStagesAndAlone)
+{
+    auto engine = CreateObject<ComputeEngine>(); // llama-3-8b: 32 layers
+    TokenLog log;
+    // An edge stage: one token through layers [0, 8) with its exit head read on it.
+    ComputeJob stage = Ranged(Job(1, 1, 0, log), 100, 0, 8);
+    stage.headRows = 1;
+    ASSERT_TRUE(engine->Submit(stage));
+    Simulator::Run();
+    const Time stageTime = IterationTime(*engine, {{1, 100, 1, 0, 8}});
+    EXPECT_EQ(Simulator::Now(), stageTime);
+    EXPECT_GT(stageTime, IterationTime(*engine, {{1, 100, 0, 0, 8}})); // the head costs
+
+    // The head alone after layer 8 (its input came from a stage that ended there): only the
+    // norm and the vocabulary projection, no layer and no embedding.
+    ComputeJob head = Ranged(Job(2, 1, 0, log), 101, 8, 8);
+    head.headRows = 1;
+    ASSERT_TRUE(engine->Submit(head));
+    Simulator::Run();
+    const auto headCost = engine->GetModel().BatchCost({{1, 101, 1, 8, 8}});
+    EXPECT_DOUBLE_EQ(headCost.flops,
+                     engine->GetModel().BatchCost({{1, 101, 1, 8, 9}}).flops
+                         - engine->GetModel().BatchCost({{1, 101, 0, 8, 9}}).flops);
+    EXPECT_EQ(Simulator::Now(), stageTime + IterationTime(*engine, {{1, 101, 1, 8, 8}}));
+
+    // A stage that reaches the last layer but whose output goes elsewhere reads no head.
+    ComputeJob noHead = Ranged(Job(3, 1, 0, log), 0, 24, -1);
+    noHead.headRows = 0;
+    const Time before = Simulator::Now();
+    ASSERT_TRUE(engine->Submit(noHead));
+    Simulator::Run();
+    EXPECT_EQ(Simulator::Now() - before, IterationTime(*engine, {{1, 0, 0, 24, -1}}));
+
+    // An empty range without head rows, or at layer 0, prices nothing and is refused.
+    EXPECT_FALSE(engine->Submit(Ranged(Job(4, 1, 0, log), 0, 8, 8)));
+    ComputeJob atZero = Ranged(Job(5, 1, 0, log), 0, 0, 0);
+    atZero.headRows = 1;
+    EXPECT_FALSE(engine->Submit(atZero));
+    EXPECT_EQ(log.done, (std::vector<uint64_t>{1, 2, 3}));
+}
+
 } // namespace

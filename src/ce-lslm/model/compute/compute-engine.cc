@@ -178,7 +178,12 @@ ComputeEngine::Submit(const ComputeJob& job)
         NS_LOG_WARN("job " << job.id << " rejected: no prompt or negative token counts");
         return false;
     }
-    if (!m_model.IsLayerRange(job.prefillLayerBegin, job.prefillLayerEnd)
+    ModelProfile::Work shape{job.promptTokens,
+                             0,
+                             job.headRows,
+                             job.prefillLayerBegin,
+                             job.prefillLayerEnd};
+    if (!m_model.IsPriceable(shape)
         || (job.outputTokens > 0
             && m_model.LayerEnd(job.prefillLayerEnd) != m_model.shape.numLayers))
     {
@@ -285,9 +290,9 @@ ComputeEngine::PrefillWork(const Running& r, int64_t remaining) const
     // The prompt's last chunk goes through the head only where the hidden state can: a stage
     // that stops before the last layer hands its output to another stage, not to the LM head.
     const bool reachesHead = m_model.LayerEnd(r.job.prefillLayerEnd) == m_model.shape.numLayers;
-    if (r.chunk == remaining && reachesHead)
+    if (r.chunk == remaining)
     {
-        work.logitRows = 1;
+        work.logitRows = r.job.headRows >= 0 ? r.job.headRows : (reachesHead ? 1 : 0);
     }
     return work;
 }

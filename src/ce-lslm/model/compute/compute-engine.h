@@ -51,7 +51,8 @@ class ComputeEngine : public Object
 
     /**
      * Queue a job. Returns false (and queues nothing) if the job can never fit in memory, has
-     * no prompt, has a prefill layer range outside the declared model, or has output tokens
+     * no prompt, has a prefill layer range outside the declared model (an empty range only with
+     * head rows: ComputeJob::headRows), or has output tokens
      * but a prefill that stops before the last layer; the caller then fails its request.
      */
     bool Submit(const ComputeJob& job);

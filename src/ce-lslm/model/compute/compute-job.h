@@ -31,6 +31,12 @@ struct ComputeJob
     /// output tokens must reach the last layer (its first token comes out of the LM head);
     /// decode steps always run every layer.
     int32_t prefillLayerEnd = -1;
+    /// LM-head rows priced on the prefill's last chunk: -1 (automatic) is one row when the
+    /// prefill reaches the last layer and none otherwise; 0 or more sets them, e.g. an early-exit
+    /// head read on a stage that stops before the last layer. With an empty layer range
+    /// (prefillLayerBegin == prefillLayerEnd) and headRows > 0 the job prices the head alone: an
+    /// exit head evaluated after the layers that produced its input.
+    int32_t headRows = -1;
     /// Called for each produced token: (job id, token index, whether it is the last).
     Callback<void, uint64_t, uint32_t, bool> tokenCallback;
     /// Called once when the job has finished (after its last token, or after its prefill).

@@ -48,6 +48,14 @@ ModelProfile::IsLayerRange(int32_t layerBegin, int32_t layerEnd) const
            && layerBegin < LayerEnd(layerEnd);
 }
 
+bool
+ModelProfile::IsPriceable(const Work& work) const
+{
+    const bool headAlone = work.layerBegin > 0 && work.layerBegin == LayerEnd(work.layerEnd)
+                           && work.layerBegin <= shape.numLayers && work.logitRows > 0;
+    return headAlone || IsLayerRange(work.layerBegin, work.layerEnd);
+}
+
 llm::ForwardCost
 ModelProfile::BatchCost(const std::vector<Work>& batch) const
 {
@@ -57,7 +65,7 @@ ModelProfile::BatchCost(const std::vector<Work>& batch) const
     int64_t logitRows = 0;
     for (const Work& work : batch)
     {
-        if (!IsLayerRange(work.layerBegin, work.layerEnd))
+        if (!IsPriceable(work))
         {
             throw std::invalid_argument("ModelProfile '" + name + "': layer range ["
                                         + std::to_string(work.layerBegin) + ", "

@@ -54,11 +54,16 @@ struct ModelProfile
      */
     bool IsLayerRange(int32_t layerBegin, int32_t layerEnd) const;
     /**
+     * \return whether \p work can be priced: a layer range of this model, or an empty range at
+     * a layer boundary with head rows (a head read alone, e.g. an early exit)
+     */
+    bool IsPriceable(const Work& work) const;
+    /**
      * \return the cost of one iteration that advances every listed request together: FLOPs add
      * up, each layer's weights are read once if any request passes through it (a layer none
      * passes through costs nothing), each request reads its own KV in its layers
      *
-     * Throws std::invalid_argument if a work's layer range is not within the model.
+     * Throws std::invalid_argument if a work is not priceable (IsPriceable).
      */
     llm::ForwardCost BatchCost(const std::vector<Work>& batch) const;
 
