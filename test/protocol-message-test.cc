@@ -6,6 +6,7 @@
 
 #include "framing-test-utils.h"
 
+#include "ns3/content-class-tag.h"
 #include "ns3/frame-header.h"
 #include "ns3/message-tracing.h"
 #include "ns3/protocol-message.h"
@@ -443,13 +444,13 @@ TEST(ContextMessageTest, NamesAndPrint)
     EXPECT_EQ(MessageHeader::TypeName(MessageHeader::CONTEXT_FETCH), "context-fetch");
     EXPECT_EQ(MessageHeader::TypeName(MessageHeader::KV_DATA), "kv-data");
     EXPECT_EQ(MessageHeader::TypeName(MessageHeader::CONTEXT_HELD), "context-held");
-    for (uint8_t type = 1; type <= 7; ++type)
+    for (uint8_t type = 1; type <= 8; ++type)
     {
         EXPECT_TRUE(MessageHeader::IsKnownType(type)) << int(type);
     }
     EXPECT_FALSE(MessageHeader::IsKnownType(0));
-    EXPECT_FALSE(MessageHeader::IsKnownType(8));
-    EXPECT_EQ(MessageHeader::TypeName(8), "unknown");
+    EXPECT_FALSE(MessageHeader::IsKnownType(9));
+    EXPECT_EQ(MessageHeader::TypeName(9), "unknown");
     EXPECT_EQ(ErrorHeader::CodeName(ErrorHeader::CONTEXT_NOT_HELD), "context-not-held");
     EXPECT_EQ(ErrorHeader::CodeName(6), "error-6");
     EXPECT_EQ(Decoded(MakeErrorMessage(1, ErrorHeader::CONTEXT_NOT_HELD)).error.GetCode(), 5u);
@@ -584,4 +585,68 @@ TEST(ContextMessageTest, ContextHeldWithPayloadIsRejected)
     bytes.push_back('x');
     EXPECT_EQ(DecodeError(ToPacket(bytes)),
               "byte 20: a context-held message carries no payload, found 1 byte");
+}
+
+TEST(HiddenStateMessageTest, WireLayoutPadsTheStatesWithZeros)
+{
+    HiddenStateHeader header(0x01020304, 3, 7, 4, 1, HiddenStateHeader::FLAG_DEFER);
+    Ptr<Packet> message = MakeHiddenStateMessage(9, header, 6);
+    Bytes common = {2, MessageHeader::HIDDEN_STATE, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9};
+    // First 0x01020304, count 3, token 7, split 4, precision fp16, flags DEFER.
+    Bytes body = {1, 2, 3, 4, 0, 0, 0, 3, 0, 0, 0, 7, 0, 4, 1, 1};
+    EXPECT_EQ(ToBytes(message), Concat({common, body, Bytes(6, 0)}));
+    EXPECT_EQ(HiddenStateHeader::SERIALIZED_SIZE, 16u);
+    EXPECT_EQ(HiddenStateHeader().GetSerializedSize(), 16u);
+    EXPECT_EQ(ContentClassTag::Count(message).at(ContentClassTag::HIDDEN), message->GetSize());
+}
+
+TEST(HiddenStateMessageTest, RoundTripsDeferralsSyncsAndReleases)
+{
+    ProtocolMessage sync =
+        Decoded(MakeHiddenStateMessage(5, HiddenStateHeader(0, 40, 0, 4, 2, 0), 300));
+    EXPECT_EQ(sync.header.GetType(), MessageHeader::HIDDEN_STATE);
+    EXPECT_EQ(sync.header.GetRequestId(), 5u);
+    EXPECT_EQ(sync.hidden.GetCount(), 40u);
+    EXPECT_EQ(sync.hidden.GetSplitLayer(), 4u);
+    EXPECT_EQ(sync.hidden.GetPrecision(), 2u);
+    EXPECT_FALSE(sync.hidden.IsDefer());
+    EXPECT_FALSE(sync.hidden.IsRelease());
+    EXPECT_EQ(sync.payloadBytes, 300u);
+
+    ProtocolMessage defer = Decoded(
+        MakeHiddenStateMessage(5,
+                               HiddenStateHeader(41, 0, 3, 4, 2, HiddenStateHeader::FLAG_DEFER),
+                               0));
+    EXPECT_TRUE(defer.hidden.IsDefer());
+    EXPECT_EQ(defer.hidden.GetFirst(), 41u);
+    EXPECT_EQ(defer.hidden.GetTokenIndex(), 3u);
+
+    ProtocolMessage release = Decoded(
+        MakeHiddenStateMessage(5,
+                               HiddenStateHeader(0, 0, 0, 4, 1, HiddenStateHeader::FLAG_RELEASE),
+                               0));
+    EXPECT_TRUE(release.hidden.IsRelease());
+    EXPECT_EQ(MessageHeader::TypeName(MessageHeader::HIDDEN_STATE), "hidden-state");
+    EXPECT_EQ(ContentClassTag::ClassName(ContentClassTag::HIDDEN), "hidden");
+    std::ostringstream printed;
+    HiddenStateHeader(2, 3, 4, 5, 1, HiddenStateHeader::FLAG_DEFER).Print(printed);
+    EXPECT_EQ(printed.str(), "positions=[2, 5) split=5 precision=1 defer token=4");
+}
+
+TEST(HiddenStateMessageTest, BadFieldsAreRejectedAtTheirByte)
+{
+    Bytes bytes = ToBytes(MakeHiddenStateMessage(1, HiddenStateHeader(0, 2, 0, 4, 1, 0), 8));
+    Bytes badFlags = bytes;
+    badFlags[27] = 0x04;
+    EXPECT_EQ(DecodeError(ToPacket(badFlags)), "byte 27: unknown hidden-state flags 4");
+    Bytes badPrecision = bytes;
+    badPrecision[26] = 3;
+    EXPECT_EQ(DecodeError(ToPacket(badPrecision)), "byte 26: unknown hidden-state precision 3");
+    Bytes releaseWithStates = bytes;
+    releaseWithStates[27] = HiddenStateHeader::FLAG_RELEASE;
+    EXPECT_EQ(DecodeError(ToPacket(releaseWithStates)),
+              "byte 27: a release carries no positions, found 2");
+    Bytes cut(bytes.begin(), bytes.begin() + 20);
+    EXPECT_EQ(DecodeError(ToPacket(cut)),
+              "byte 12: ns3::HiddenStateHeader needs 16 bytes, only 8 left");
 }

@@ -82,6 +82,8 @@ ContentClassTag::ClassName(ContentClass contentClass)
             return "output";
         case KV:
             return "kv";
+        case HIDDEN:
+            return "hidden";
         default:
             return "class-" + std::to_string(contentClass);
     }

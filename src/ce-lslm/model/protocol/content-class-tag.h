@@ -35,7 +35,9 @@ class ContentClassTag : public Tag
         CONTROL = 0, //!< headers only, ids, counts, codec specs: no user content
         QUERY = 1,   //!< a REQUEST: the user's query text
         OUTPUT = 2,  //!< a TOKEN: answer text
-        KV = 3       //!< KV_DATA: keys and values of a shared context
+        KV = 3,      //!< KV_DATA: keys and values of a shared context
+        HIDDEN = 4   //!< HIDDEN_STATE: hidden states of a request's positions (derived from its
+                     //!< query and answer)
     };
 
     ContentClassTag();
@@ -58,7 +60,8 @@ class ContentClassTag : public Tag
 
     /**
      * \param contentClass a class
-     * \return its lower-case name ("control", "query", "output", "kv")
+     * \return its lower-case name ("control", "query", "output", "kv",
+     * "hidden")
      */
     static std::string ClassName(ContentClass contentClass);
 

@@ -104,7 +104,7 @@ MessageHeader::GetReserved() const
 bool
 MessageHeader::IsKnownType(uint8_t type)
 {
-    return type >= REQUEST && type <= CONTEXT_HELD;
+    return type >= REQUEST && type <= HIDDEN_STATE;
 }
 
 std::string
@@ -126,6 +126,8 @@ MessageHeader::TypeName(uint8_t type)
             return "kv-data";
         case CONTEXT_HELD:
             return "context-held";
+        case HIDDEN_STATE:
+            return "hidden-state";
         default:
             return "unknown";
     }

@@ -38,8 +38,11 @@ class MessageHeader : public Header
                            //!< request id field carries the fetch's own id
         KV_DATA = 6,       //!< answer to a CONTEXT_FETCH: a piece of the KV stream
                            //!< (KvDataHeader; payload: stream bytes and padding)
-        CONTEXT_HELD = 7   //!< edge -> neighbouring edge: the layers of a context the sender
+        CONTEXT_HELD = 7,  //!< edge -> neighbouring edge: the layers of a context the sender
                            //!< now holds (ContextHeader); no payload
+        HIDDEN_STATE = 8   //!< edge -> cloud (CE-CoLLM): hidden states of a request's positions
+                           //!< at the split layer, maybe a deferral (HiddenStateHeader;
+                           //!< payload: the states at the declared size)
     };
 
     static constexpr uint8_t VERSION = 2;           //!< protocol version written and accepted

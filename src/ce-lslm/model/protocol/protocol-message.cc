@@ -36,6 +36,8 @@ ContentClassOf(MessageHeader::Type type)
             return ContentClassTag::OUTPUT;
         case MessageHeader::KV_DATA:
             return ContentClassTag::KV;
+        case MessageHeader::HIDDEN_STATE:
+            return ContentClassTag::HIDDEN;
         case MessageHeader::ERROR:
         case MessageHeader::CANCEL:
         case MessageHeader::CONTEXT_FETCH:
@@ -199,6 +201,8 @@ BodyOf(ProtocolMessage& out)
             return &out.context;
         case MessageHeader::KV_DATA:
             return &out.kvData;
+        case MessageHeader::HIDDEN_STATE:
+            return &out.hidden;
     }
     return nullptr; // unknown types are rejected before
 }
@@ -225,6 +229,29 @@ CheckKvData(const KvDataHeader& kvData, uint32_t payloadBytes, std::string& erro
     return true;
 }
 
+/// What is wrong with the fields of a HIDDEN_STATE body, or "" if nothing; \p at receives the
+/// offset within the body of the field found wrong.
+std::string
+HiddenStateProblem(const HiddenStateHeader& hidden, uint32_t& at)
+{
+    const uint8_t known = HiddenStateHeader::FLAG_DEFER | HiddenStateHeader::FLAG_RELEASE;
+    at = 15;
+    if ((hidden.GetFlags() & ~known) != 0)
+    {
+        return "unknown hidden-state flags " + std::to_string(hidden.GetFlags());
+    }
+    if (hidden.IsRelease() && hidden.GetCount() != 0)
+    {
+        return "a release carries no positions, found " + std::to_string(hidden.GetCount());
+    }
+    at = 14;
+    if (hidden.GetPrecision() > HiddenStateHeader::MAX_PRECISION)
+    {
+        return "unknown hidden-state precision " + std::to_string(hidden.GetPrecision());
+    }
+    return "";
+}
+
 /// Checks the fields of the body of \p in, followed by \p payloadBytes bytes.
 bool
 CheckBody(const ProtocolMessage& in, uint32_t payloadBytes, std::string& error)
@@ -244,6 +271,12 @@ CheckBody(const ProtocolMessage& in, uint32_t payloadBytes, std::string& error)
         }
         case MessageHeader::KV_DATA:
             return CheckKvData(in.kvData, payloadBytes, error);
+        case MessageHeader::HIDDEN_STATE:
+        {
+            uint32_t at = 0;
+            std::string problem = HiddenStateProblem(in.hidden, at);
+            return problem.empty() || Fail(error, BODY + at, problem);
+        }
         case MessageHeader::REQUEST:
         case MessageHeader::ERROR:
         case MessageHeader::CANCEL:
@@ -379,6 +412,15 @@ DecodeMessage(Ptr<const Packet> message, ProtocolMessage& out, std::string& erro
     out.payload.resize(out.payloadBytes);
     rest->CopyData(reinterpret_cast<uint8_t*>(out.payload.data()), out.payloadBytes);
     return CheckPayload(out, offset, error);
+}
+
+Ptr<Packet>
+MakeHiddenStateMessage(uint64_t requestId, const HiddenStateHeader& header, uint32_t payloadBytes)
+{
+    uint32_t at = 0;
+    const std::string problem = HiddenStateProblem(header, at);
+    NS_ABORT_MSG_UNLESS(problem.empty(), "MakeHiddenStateMessage: " << problem);
+    return MakeMessage(MessageHeader::HIDDEN_STATE, requestId, &header, ZeroPayload(payloadBytes));
 }
 
 } // namespace ns3

@@ -7,6 +7,7 @@
 
 #include "context-header.h"
 #include "error-header.h"
+#include "hidden-state-header.h"
 #include "kv-data-header.h"
 #include "message-header.h"
 #include "request-header.h"
@@ -53,6 +54,7 @@ struct ProtocolMessage
     ErrorHeader error;        //!< body, when header.GetType() == MessageHeader::ERROR
     ContextHeader context;    //!< body of CONTEXT_FETCH and CONTEXT_HELD
     KvDataHeader kvData;      //!< body of KV_DATA
+    HiddenStateHeader hidden; //!< body of HIDDEN_STATE
     uint32_t payloadBytes{0}; //!< bytes after the headers (payload.size())
     std::string payload;      //!< the bytes after the headers, copied out of the message
 };
@@ -147,6 +149,17 @@ Ptr<Packet> MakeKvDataMessage(uint64_t fetchId,
  * \return a CONTEXT_HELD message (content class CONTROL)
  */
 Ptr<Packet> MakeContextHeldMessage(uint64_t id, const ContextHeader& context);
+
+/**
+ * \param requestId the request whose positions these are
+ * \param header which positions, at which split and precision, and what the cloud is to do
+ *        (unknown flags, a precision above MAX_PRECISION, or RELEASE with positions abort)
+ * \param payloadBytes the states' size at the declared model's width (zero bytes)
+ * \return a HIDDEN_STATE message (content class HIDDEN)
+ */
+Ptr<Packet> MakeHiddenStateMessage(uint64_t requestId,
+                                   const HiddenStateHeader& header,
+                                   uint32_t payloadBytes);
 
 /**
  * \brief Decode a message received from a peer, checking every size and field first.
