@@ -42,6 +42,15 @@ ContinuationScore::Accuracy() const
     return tokens > 0 ? static_cast<double>(greedyHits) / static_cast<double>(tokens) : 0.0;
 }
 
+void
+ContinuationScore::Account(const Vector& logits, TokenId target)
+{
+    nllNats += NegativeLogLikelihood(logits, target);
+    const TokenId predicted = Sampler::Argmax(logits);
+    predictions.push_back(predicted);
+    greedyHits += predicted == target ? 1 : 0;
+}
+
 ContinuationScore
 Evaluator::Score(const Transformer& model,
                  const TokenSequence& context,
@@ -84,15 +93,8 @@ Evaluator::ScoreAfter(const Transformer& model,
     {
         return score;
     }
-    auto account = [&score](const Vector& logits, TokenId target)
-    {
-        score.nllNats += NegativeLogLikelihood(logits, target);
-        const TokenId predicted = Sampler::Argmax(logits);
-        score.predictions.push_back(predicted);
-        score.greedyHits += predicted == target ? 1 : 0;
-    };
     model.Embed(continuation); // validates every id before any work
-    account(nextLogits, continuation[0]);
+    score.Account(nextLogits, continuation[0]);
     if (continuation.size() > 1)
     {
         const TokenSequence inputs(continuation.begin(), continuation.end() - 1);
@@ -101,8 +103,8 @@ Evaluator::ScoreAfter(const Transformer& model,
         const ForwardResult result = model.Forward(inputs, cache, options);
         for (std::size_t i = 1; i < continuation.size(); ++i)
         {
-            account(result.logits.row(static_cast<Eigen::Index>(i - 1)).transpose(),
-                    continuation[i]);
+            score.Account(result.logits.row(static_cast<Eigen::Index>(i - 1)).transpose(),
+                          continuation[i]);
         }
         score.cost += result.cost;
     }

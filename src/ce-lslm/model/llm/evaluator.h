@@ -28,6 +28,15 @@ struct ContinuationScore
     double BitsPerToken() const;
     /// \return greedyHits / tokens
     double Accuracy() const;
+
+    /**
+     * \brief Score one more position: add -log softmax(logits)[target] (in double precision) to
+     * nllNats, the logits' argmax to predictions and a greedy hit if it is the target. tokens,
+     * bytes and cost are the caller's.
+     * \param logits the distribution's logits before the position
+     * \param target the true token there
+     */
+    void Account(const Vector& logits, TokenId target);
 };
 
 /**
