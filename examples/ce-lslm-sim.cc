@@ -76,7 +76,9 @@ Describe()
         "modes",
         po::value<std::string>()->value_name("A,B,..."),
         "run the same scenario (workload, seed) once per inference mode, writing each to "
-        "DIR/<mode>/, and print them side by side, e.g. --modes cloud-only,edge-only")(
+        "DIR/<mode>/, and print them side by side, e.g. --modes cloud-only,edge-only; an entry "
+        "may add its own overrides, MODE@KEY=VALUE[@KEY=VALUE...], e.g. "
+        "ce-collm@ce_collm.threshold=0.9")(
         "print-config",
         "print the fully resolved configuration (defaults filled in) and exit")(
         "config-reference",
@@ -149,7 +151,38 @@ ResolveDocument(const Options& options, std::string& source)
     return document;
 }
 
-/// \return the modes of --modes, each checked against the schema, without duplicates
+/**
+ * \brief Apply one --modes entry, MODE[@KEY=VALUE...], to a scenario document: its mode and its
+ * own overrides (e.g. ce-collm@ce_collm.threshold=0.9).
+ * \param document the scenario
+ * \param entry the entry
+ * \throw ConfigError naming the key for an unknown mode, key or value
+ */
+void
+ApplyModeEntry(ConfigJson& document, const std::string& entry)
+{
+    std::stringstream parts(entry);
+    std::string part;
+    std::getline(parts, part, '@');
+    ScenarioConfig::SetText(document, "mode", part, "--modes");
+    while (std::getline(parts, part, '@'))
+    {
+        const std::size_t equals = part.find('=');
+        if (equals == std::string::npos || equals == 0)
+        {
+            throw ConfigError("mode",
+                              "'" + part + "' in '" + entry + "' is not KEY=VALUE",
+                              "--modes");
+        }
+        ScenarioConfig::SetText(document,
+                                part.substr(0, equals),
+                                part.substr(equals + 1),
+                                "--modes");
+    }
+}
+
+/// \return the entries of --modes (MODE[@KEY=VALUE...]), each checked against the schema,
+/// without duplicates
 std::vector<std::string>
 ParseModes(const std::string& list)
 {
@@ -159,7 +192,7 @@ ParseModes(const std::string& list)
     while (std::getline(stream, mode, ','))
     {
         ConfigJson probe = ConfigJson::object();
-        ScenarioConfig::SetText(probe, "mode", mode, "--modes");
+        ApplyModeEntry(probe, mode);
         if (std::find(modes.begin(), modes.end(), mode) != modes.end())
         {
             throw ConfigError("mode", "'" + mode + "' is listed twice", "--modes");
@@ -234,7 +267,7 @@ RunModes(const ConfigJson& document,
     for (const auto& mode : modes)
     {
         ConfigJson variant = document;
-        ScenarioConfig::SetText(variant, "mode", mode, "--modes");
+        ApplyModeEntry(variant, mode);
         ScenarioConfig::SetText(variant, "output.dir", base + "/" + mode, "--modes");
         auto start = std::chrono::steady_clock::now();
         summaries.push_back(RunScenario(ScenarioConfig(variant, source), true));
@@ -252,7 +285,7 @@ RunModes(const ConfigJson& document,
     if (!quiet)
     {
         std::cout << "\n";
-        ResultsWriter::PrintComparisonTable(std::cout, summaries);
+        ResultsWriter::PrintComparisonTable(std::cout, summaries, modes);
     }
 }
 

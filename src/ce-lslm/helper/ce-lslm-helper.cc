@@ -272,18 +272,30 @@ CeLslmHelper::GetModel(ModelRole role) const
     return model;
 }
 
+ModelProfile
+CeLslmHelper::DeclaredProfile(ModelRole role) const
+{
+    std::shared_ptr<ExecutedModel> model = GetModel(role);
+    const std::string profile = m_config.GetString(ModelKey(role) + ".profile");
+    return profile == "executed"
+               ? ModelProfile::FromExecuted(model->GetName(), model->GetTransformer().Config())
+               : ModelProfile::Get(profile);
+}
+
 void
 CeLslmHelper::ConfigureEngine(Ptr<ComputeEngine> engine, ServingTier tier, ModelRole role) const
 {
+    ConfigureEngine(engine, tier, DeclaredProfile(role), ModelKey(role) + ".profile");
+}
+
+void
+CeLslmHelper::ConfigureEngine(Ptr<ComputeEngine> engine,
+                              ServingTier tier,
+                              const ModelProfile& declared,
+                              const std::string& profileKey) const
+{
     const std::string section = ServingTierName(tier); // its configuration section
-    std::shared_ptr<ExecutedModel> model = GetModel(role);
     const DeviceProfile device = DeviceProfile::Get(m_config.GetString(section + ".device"));
-    const std::string profileKey = ModelKey(role) + ".profile";
-    const std::string profile = m_config.GetString(profileKey);
-    const ModelProfile declared =
-        profile == "executed"
-            ? ModelProfile::FromExecuted(model->GetName(), model->GetTransformer().Config())
-            : ModelProfile::Get(profile);
     if (declared.WeightBytes() > device.memoryBytes)
     {
         throw ConfigError(

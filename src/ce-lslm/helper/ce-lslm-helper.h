@@ -11,6 +11,7 @@
 #include "scenario-config.h"
 #include "scenario-results.h"
 
+#include "ns3/ce-collm-edge-server.h"
 #include "ns3/ce-lslm-edge-server.h"
 #include "ns3/executed-model.h"
 #include "ns3/inference-mode.h"
@@ -98,6 +99,7 @@ class CeLslmHelper : public ServerFactory
     Ptr<RequestServer> MakeModelServer(ServingTier tier, ModelRole model) const override;
     Ptr<RequestServer> MakePacedServer() const override;
     Ptr<RequestServer> MakeCeLslmServer(ServingTier tier) const override;
+    Ptr<RequestServer> MakeCeCollmServer(ServingTier tier, bool standalone) const override;
 
     /**
      * \param path a path from the configuration
@@ -138,6 +140,25 @@ class CeLslmHelper : public ServerFactory
      * \throw ConfigError if the declared model does not fit the device
      */
     void ConfigureEngine(Ptr<ComputeEngine> engine, ServingTier tier, ModelRole role) const;
+    /**
+     * \brief Give a server's engine its tier's device and settings and a declared model.
+     * \param engine the engine
+     * \param tier the server's tier
+     * \param declared the declared model it prices
+     * \param key the configuration key that chose it, for the error
+     * \throw ConfigError naming \p key if the declared model does not fit the device
+     */
+    void ConfigureEngine(Ptr<ComputeEngine> engine,
+                         ServingTier tier,
+                         const ModelProfile& declared,
+                         const std::string& key) const;
+    /**
+     * \param role a model role
+     * \return the declared model of that role (models.<role>.profile)
+     */
+    ModelProfile DeclaredProfile(ModelRole role) const;
+    /// \brief Configure a CE-CoLLM edge server from the ce_collm section.
+    void ConfigureCeCollmEdge(Ptr<CeCollmEdgeServer> server, bool standalone) const;
     /**
      * \return the KV alignment of ce_lslm.alignment, loaded on first use and checked against
      * both models

@@ -73,6 +73,12 @@ InferenceServiceHelper::MakeCeLslmServer(ServingTier tier) const
     return MakeModelServer(tier, ModelRole::SLM);
 }
 
+Ptr<RequestServer>
+InferenceServiceHelper::MakeCeCollmServer(ServingTier tier, bool /* standalone */) const
+{
+    return MakeModelServer(tier, ModelRole::LLM);
+}
+
 void
 InferenceServiceHelper::SetTerminalAttribute(const std::string& name, const AttributeValue& value)
 {

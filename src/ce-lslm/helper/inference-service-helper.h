@@ -100,6 +100,8 @@ class InferenceServiceHelper : public ServerFactory
     Ptr<RequestServer> MakeModelServer(ServingTier tier, ModelRole model) const override;
     /// Aborts: this helper has no models (use CeLslmHelper for model-running modes).
     Ptr<RequestServer> MakeCeLslmServer(ServingTier tier) const override;
+    /// Aborts: this helper has no models (use CeLslmHelper for model-running modes).
+    Ptr<RequestServer> MakeCeCollmServer(ServingTier tier, bool standalone) const override;
 
     /**
      * \brief Install the applications on \p topology's nodes (once).

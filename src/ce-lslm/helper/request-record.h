@@ -5,6 +5,7 @@
 #ifndef CE_LSLM_REQUEST_RECORD_H
 #define CE_LSLM_REQUEST_RECORD_H
 
+#include "ns3/ce-collm-record.h"
 #include "ns3/nstime.h"
 #include "ns3/request-quality.h"
 
@@ -57,6 +58,7 @@ struct RequestRecord
     std::optional<uint32_t> localLayers;   //!< ce-lslm: context layers computed at the edge
     std::optional<int32_t> kvNeighbour;    //!< ce-lslm: neighbour serving layers (-1: none)
     std::string kvCodec;                   //!< ce-lslm: codec of the cloud's layers
+    std::optional<CeCollmRecord> collm;    //!< ce-collm modes: exits, uploads, cloud work
 
     /// \return time to first token, if a token arrived
     std::optional<Time> GetTtft() const;

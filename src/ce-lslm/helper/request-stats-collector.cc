@@ -242,6 +242,8 @@ RequestStatsCollector::AddServer(Ptr<RequestServer> server, ServingTier tier)
     server->TraceConnectWithoutContext("Scored",
                                        MakeCallback(&RequestStatsCollector::OnScored, this));
     server->TraceConnectWithoutContext("Plan", MakeCallback(&RequestStatsCollector::OnPlan, this));
+    server->TraceConnectWithoutContext("Collab",
+                                       MakeCallback(&RequestStatsCollector::OnCollab, this));
     m_modelOfTier[tier] = {server->GetModelName(), engine->GetModel().name};
     engine->TraceConnectWithoutContext("JobStart",
                                        MakeCallback(&RequestStatsCollector::OnJobStart, this));
@@ -275,6 +277,15 @@ RequestStatsCollector::OnPlan(uint64_t id,
         record->localLayers = localLayers;
         record->kvNeighbour = neighbour;
         record->kvCodec = codec;
+    }
+}
+
+void
+RequestStatsCollector::OnCollab(uint64_t id, const CeCollmRecord& record)
+{
+    if (RequestRecord* found = Find(id))
+    {
+        found->collm = record;
     }
 }
 

@@ -199,6 +199,13 @@ class RequestStatsCollector
                 Time expected);
 
     /**
+     * \brief A CE-CoLLM edge finished a request.
+     * \param id request id
+     * \param record its exits, uploads and the cloud's work
+     */
+    void OnCollab(uint64_t id, const CeCollmRecord& record);
+
+    /**
      * \brief A compute engine admitted a request's job.
      * \param id request id
      * \param waited time since it was submitted

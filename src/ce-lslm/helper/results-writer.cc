@@ -140,7 +140,7 @@ ResultsWriter::WriteRequestsCsv(std::ostream& out, const ScenarioResults& result
            "prompt_tokens,answer_tokens,tokens_received,outcome,failure_reason,ttft_ms,"
            "tpot_ms,e2e_ms,uplink_bytes,downlink_bytes,backhaul_bytes,item,context,served_by,"
            "queue_ms,compute_ms,scored_bytes,bpb,agreement,kv_plan,local_layers,kv_neighbour,"
-           "kv_codec\n";
+           "kv_codec,edge_tokens,cloud_tokens,hidden_bytes,cloud_saved\n";
     auto optional = [](const std::optional<uint32_t>& value)
     {
         return value ? std::to_string(*value) : std::string();
@@ -167,7 +167,17 @@ ResultsWriter::WriteRequestsCsv(std::ostream& out, const ScenarioResults& result
         }
         out << ',' << r.kvPlan << ',' << optional(r.localLayers) << ','
             << (r.kvNeighbour ? std::to_string(*r.kvNeighbour) : std::string()) << ',' << r.kvCodec
-            << '\n';
+            << ',';
+        if (r.collm)
+        {
+            out << r.collm->edgeTokens << ',' << r.collm->cloudTokens << ',' << r.collm->hiddenBytes
+                << ',' << Fixed(r.collm->CloudSaved(), 6);
+        }
+        else
+        {
+            out << ",,,";
+        }
+        out << '\n';
     }
 }
 
@@ -216,7 +226,9 @@ ResultsWriter::PrintSummaryTable(std::ostream& out, const ConfigJson& summary)
 }
 
 void
-ResultsWriter::PrintComparisonTable(std::ostream& out, const std::vector<ConfigJson>& summaries)
+ResultsWriter::PrintComparisonTable(std::ostream& out,
+                                    const std::vector<ConfigJson>& summaries,
+                                    const std::vector<std::string>& labels)
 {
     // Each row: label, path into the summary, decimals.
     struct Row
@@ -239,17 +251,25 @@ ResultsWriter::PrintComparisonTable(std::ostream& out, const std::vector<ConfigJ
                                 {"downlink bytes", {"bytes", "downlink"}, 0},
                                 {"backhaul bytes", {"bytes", "backhaul"}, 0},
                                 {"edge-edge bytes", {"bytes", "edge_edge"}, 0},
+                                {"ce-collm edge tokens", {"ce_collm", "edge_token_share"}, 4},
+                                {"ce-collm hidden bytes", {"ce_collm", "hidden_bytes"}, 0},
                                 {"quality bpb", {"quality", "bpb"}, 4},
                                 {"agreement with LLM", {"quality", "agreement"}, 4},
                                 {"cloud busy (s)", {"compute", "cloud_s"}, 3},
                                 {"edge busy (s)", {"compute", "edge_s"}, 3},
                                 {"terminal busy (s)", {"compute", "terminal_s"}, 3}};
     constexpr int kLabel = 22;
-    constexpr int kColumn = 16;
-    out << std::left << std::setw(kLabel) << "" << std::right;
-    for (const auto& summary : summaries)
+    int column = 16;
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < summaries.size(); ++i)
     {
-        out << std::setw(kColumn) << summary.at("mode").get<std::string>();
+        names.push_back(i < labels.size() ? labels[i] : summaries[i].at("mode").get<std::string>());
+        column = std::max(column, static_cast<int>(names.back().size()) + 2);
+    }
+    out << std::left << std::setw(kLabel) << "" << std::right;
+    for (const auto& name : names)
+    {
+        out << std::setw(column) << name;
     }
     out << "\n";
     for (const Row& row : rows)
@@ -257,12 +277,17 @@ ResultsWriter::PrintComparisonTable(std::ostream& out, const std::vector<ConfigJ
         out << std::left << std::setw(kLabel) << row.label << std::right;
         for (const auto& summary : summaries)
         {
+            // A mode without the row's section (e.g. ce_collm) shows a dash.
             const ConfigJson* value = &summary;
             for (const char* key : row.path)
             {
-                value = &value->at(key);
+                value = value->contains(key) ? &value->at(key) : nullptr;
+                if (!value)
+                {
+                    break;
+                }
             }
-            out << std::setw(kColumn) << Cell(*value, row.decimals);
+            out << std::setw(column) << (value ? Cell(*value, row.decimals) : std::string("-"));
         }
         out << "\n";
     }

@@ -85,8 +85,11 @@ class ResultsWriter
      * latency, throughput, bytes per link, quality and compute.
      * \param out where to print
      * \param summaries the runs' summaries, as BuildScenarioSummary returns them
+     * \param labels column headings, one per run (default, or missing: each run's mode)
      */
-    static void PrintComparisonTable(std::ostream& out, const std::vector<ConfigJson>& summaries);
+    static void PrintComparisonTable(std::ostream& out,
+                                     const std::vector<ConfigJson>& summaries,
+                                     const std::vector<std::string>& labels = {});
 
     /**
      * \brief Close \p stream and throw if anything written to it was lost.

@@ -427,6 +427,35 @@ CeLslmSchema()
                     "the device memory the weights leave free")}});
 }
 
+ConfigSchema
+CeCollmSchema()
+{
+    return S::Object(
+        "The ce-collm modes: the cloud LLM's first layers with early exits at the edge",
+        {{"split_layer",
+          S::Integer(-1,
+                     -1,
+                     1024,
+                     "Decoder layers of the executed cloud LLM the edge runs (the cloud runs the "
+                     "rest; the declared model is cut at the same depth); -1: its deepest "
+                     "early-exit head below the last layer")},
+         {"exit_layers",
+          S::String("",
+                    "Exit heads the edge evaluates, as executed layer counts, comma-separated "
+                    "and increasing (e.g. \"2,4\"); empty: every exit head up to the split")},
+         {"threshold",
+          S::Number(0.8,
+                    0,
+                    1,
+                    "Top probability an exit head needs for its token to leave at the edge; 1: "
+                    "never (every token deferred in ce-collm, the last head's in ce-collm-edge)")},
+         {"hidden_precision",
+          S::Enum("fp16",
+                  {"fp16", "fp32", "q8"},
+                  "Precision of the hidden states uploaded to the cloud: fp16 (2 bytes per "
+                  "element), fp32 (4, exact), q8 (1, plus an FP32 scale per position)")}});
+}
+
 /// Checks across sections: the workload suits the mode, every synthetic request fits in a frame,
 /// and the radio trace needs the radio.
 void
@@ -483,6 +512,9 @@ BuildScenarioSchema()
                   "edge-only: the edge SLM answers alone, with the context prefilled locally; "
                   "ce-lslm: the edge SLM answers with the context's deep-layer KV loaded from "
                   "the cloud LLM (or a neighbouring edge), the query never leaving the edge; "
+                  "ce-collm: the edge runs the cloud LLM's first layers with early exits and "
+                  "defers unconfident tokens to the cloud; ce-collm-edge: the same edge alone, "
+                  "never deferring; "
                   "network-only: no model runs, the cloud streams one message per token "
                   "interval, to study the network alone")},
          {"simulation", SimulationSchema()},
@@ -508,6 +540,7 @@ BuildScenarioSchema()
                                  "edge-only mode: where the SLM runs: on the edge server, or "
                                  "on each terminal (requests then never touch the network)")}})},
          {"ce_lslm", CeLslmSchema()},
+         {"ce_collm", CeCollmSchema()},
          {"terminal",
           ServerSchema("Terminal device (runs the SLM when edge.slm_placement is terminal)",
                        "phone-npu",

@@ -207,6 +207,42 @@ CeLslmJson(const ScenarioResults& results)
     return json;
 }
 
+/// Over the requests a CE-CoLLM edge finished: where their tokens came from, what went up and
+/// the share of the whole model's FLOPs the cloud did not run; null when there are none.
+ConfigJson
+CeCollmJson(const std::vector<RequestRecord>& requests)
+{
+    CeCollmRecord sum;
+    uint64_t finished = 0;
+    for (const auto& request : requests)
+    {
+        if (!request.collm)
+        {
+            continue;
+        }
+        ++finished;
+        sum.edgeTokens += request.collm->edgeTokens;
+        sum.cloudTokens += request.collm->cloudTokens;
+        sum.uploads += request.collm->uploads;
+        sum.positions += request.collm->positions;
+        sum.hiddenBytes += request.collm->hiddenBytes;
+        sum.cloudFlops += request.collm->cloudFlops;
+        sum.fullFlops += request.collm->fullFlops;
+    }
+    if (finished == 0)
+    {
+        return ConfigJson();
+    }
+    return {{"requests", finished},
+            {"edge_tokens", sum.edgeTokens},
+            {"cloud_tokens", sum.cloudTokens},
+            {"edge_token_share", sum.EdgeShare()},
+            {"uploads", sum.uploads},
+            {"uploaded_positions", sum.positions},
+            {"hidden_bytes", sum.hiddenBytes},
+            {"cloud_flops_saved", sum.CloudSaved()}};
+}
+
 } // namespace
 
 ConfigJson
@@ -233,6 +269,10 @@ BuildScenarioSummary(const ScenarioResults& results)
     if (!results.ceLslm.is_null())
     {
         summary["ce_lslm"] = CeLslmJson(results);
+    }
+    if (ConfigJson collm = CeCollmJson(results.requests); !collm.is_null())
+    {
+        summary["ce_collm"] = collm;
     }
     summary["simulation"] = {{"arrival_window_s", results.arrivalWindowEnd.GetSeconds()},
                              {"end_s", results.end.GetSeconds()}};

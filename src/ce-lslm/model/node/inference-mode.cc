@@ -4,6 +4,8 @@
 
 #include "inference-mode.h"
 
+#include "ce-collm-edge-mode.h"
+#include "ce-collm-mode.h"
 #include "ce-lslm-mode.h"
 #include "cloud-only-mode.h"
 #include "edge-only-mode.h"
@@ -29,7 +31,9 @@ Registry()
     return {{"network-only", NetworkOnlyMode::GetTypeId()},
             {"cloud-only", CloudOnlyMode::GetTypeId()},
             {"edge-only", EdgeOnlyMode::GetTypeId()},
-            {"ce-lslm", CeLslmMode::GetTypeId()}};
+            {"ce-lslm", CeLslmMode::GetTypeId()},
+            {"ce-collm", CeCollmMode::GetTypeId()},
+            {"ce-collm-edge", CeCollmEdgeMode::GetTypeId()}};
 }
 
 } // namespace

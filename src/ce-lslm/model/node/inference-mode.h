@@ -61,6 +61,13 @@ class ServerFactory
      * that loads context KV (ContextKvServer, CeLslmEdgeServer)
      */
     virtual Ptr<RequestServer> MakeCeLslmServer(ServingTier tier) const = 0;
+    /**
+     * \param tier TIER_CLOUD or TIER_EDGE
+     * \param standalone at the edge: never defer to the cloud (CE-CoLLM's standalone mode)
+     * \return the CE-CoLLM server of that tier: the cloud's context manager, or the edge's
+     * partitioned LLM with early exits (CeCollmCloudServer, CeCollmEdgeServer)
+     */
+    virtual Ptr<RequestServer> MakeCeCollmServer(ServingTier tier, bool standalone) const = 0;
 };
 
 /**

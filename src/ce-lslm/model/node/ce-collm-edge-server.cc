@@ -1,0 +1,655 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#include "ce-collm-edge-server.h"
+
+#include "model-server.h"
+
+#include "ns3/boolean.h"
+#include "ns3/byte-tokenizer.h"
+#include "ns3/double.h"
+#include "ns3/integer.h"
+#include "ns3/llm-error.h"
+#include "ns3/log.h"
+#include "ns3/simulator.h"
+#include "ns3/string.h"
+#include "ns3/uinteger.h"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("CeCollmEdgeServer");
+
+NS_OBJECT_ENSURE_REGISTERED(CeCollmEdgeServer);
+
+namespace
+{
+
+/**
+ * \param list comma-separated layer counts ("2,4")
+ * \return them
+ * \throw llm::LlmError naming the entry that is not a non-negative integer
+ */
+std::vector<int64_t>
+ParseLayers(const std::string& list)
+{
+    std::vector<int64_t> layers;
+    std::stringstream stream(list);
+    std::string entry;
+    while (std::getline(stream, entry, ','))
+    {
+        std::size_t used = 0;
+        long long value = -1;
+        try
+        {
+            value = std::stoll(entry, &used);
+        }
+        catch (const std::exception&)
+        {
+            used = 0;
+        }
+        if (used != entry.size() || value < 0)
+        {
+            throw llm::LlmError("exit layers: '" + entry + "' in '" + list
+                                + "' is not a layer count");
+        }
+        layers.push_back(value);
+    }
+    return layers;
+}
+
+/// The declared layer at the same depth fraction as executed layer \p layer of \p layers.
+int32_t
+DeclaredDepth(int64_t layer, int64_t layers, int64_t declared)
+{
+    return static_cast<int32_t>(std::lround(static_cast<double>(layer) * declared / layers));
+}
+
+} // namespace
+
+TypeId
+CeCollmEdgeServer::GetTypeId()
+{
+    static TypeId tid =
+        TypeId("ns3::CeCollmEdgeServer")
+            .SetParent<RequestServer>()
+            .SetGroupName("CeLslm")
+            .AddConstructor<CeCollmEdgeServer>()
+            .AddAttribute("SplitLayer",
+                          "Decoder layers of the executed LLM the edge runs (the cloud runs the "
+                          "rest); -1: the deepest exit head below the last layer. Set before "
+                          "SetModel.",
+                          IntegerValue(-1),
+                          MakeIntegerAccessor(&CeCollmEdgeServer::m_splitLayer),
+                          MakeIntegerChecker<int64_t>(-1))
+            .AddAttribute("ExitLayers",
+                          "Exit heads the edge evaluates, as executed layer counts, comma-"
+                          "separated and increasing (\"2,4\"); empty: every exit head up to the "
+                          "split. Set before SetModel.",
+                          StringValue(""),
+                          MakeStringAccessor(&CeCollmEdgeServer::m_exitLayers),
+                          MakeStringChecker())
+            .AddAttribute("Threshold",
+                          "Top probability an exit head needs for its token to leave at the "
+                          "edge (dimensionless); 1 or more: never. Set before SetModel.",
+                          DoubleValue(0.8),
+                          MakeDoubleAccessor(&CeCollmEdgeServer::m_threshold),
+                          MakeDoubleChecker<double>(0))
+            .AddAttribute("Standalone",
+                          "Never defer to the cloud: an unconfident token takes the last exit "
+                          "head's choice (CE-CoLLM's standalone edge). Set before SetModel.",
+                          BooleanValue(false),
+                          MakeBooleanAccessor(&CeCollmEdgeServer::m_standalone),
+                          MakeBooleanChecker())
+            .AddAttribute("HiddenPrecision",
+                          "Precision of uploaded hidden states: fp32, fp16 or q8 (int8 with an "
+                          "FP32 scale per position). Set before SetModel.",
+                          StringValue("fp16"),
+                          MakeStringAccessor(&CeCollmEdgeServer::m_precision),
+                          MakeStringChecker())
+            .AddAttribute("ContextCache",
+                          "Keep a context's keys and values resident at the edge once a request "
+                          "has prefilled it (its hidden states still go to the cloud per "
+                          "request).",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&CeCollmEdgeServer::m_contextCache),
+                          MakeBooleanChecker())
+            .AddAttribute("BytesPerToken",
+                          "Text bytes per token of the declared model, in bytes.",
+                          UintegerValue(4),
+                          MakeUintegerAccessor(&CeCollmEdgeServer::m_bytesPerToken),
+                          MakeUintegerChecker<uint32_t>(1))
+            .AddTraceSource("Scored",
+                            "The executed model answered a request (quality of the answer).",
+                            MakeTraceSourceAccessor(&CeCollmEdgeServer::m_scoredTrace),
+                            "ns3::ModelServer::ScoredTracedCallback")
+            .AddTraceSource("Collab",
+                            "A request finished: tokens exited at the edge and deferred, hidden "
+                            "states uploaded, FLOPs the cloud ran and saved.",
+                            MakeTraceSourceAccessor(&CeCollmEdgeServer::m_collabTrace),
+                            "ns3::CeCollmEdgeServer::CollabTracedCallback");
+    return tid;
+}
+
+CeCollmEdgeServer::CeCollmEdgeServer()
+    : m_engine(CreateObject<ComputeEngine>())
+    , m_splitLayer(-1)
+    , m_threshold(0.8)
+    , m_standalone(false)
+    , m_precision("fp16")
+    , m_contextCache(true)
+    , m_bytesPerToken(4)
+{
+}
+
+void
+CeCollmEdgeServer::SetModel(std::shared_ptr<ExecutedModel> llm)
+{
+    m_model = std::move(llm);
+    m_memo.clear();
+    BuildDecoder();
+}
+
+void
+CeCollmEdgeServer::BuildDecoder()
+{
+    const llm::Transformer& model = m_model->GetTransformer();
+    const llm::ModelConfig& config = model.Config();
+    llm::EarlyExitPolicy policy;
+    policy.splitLayer = m_splitLayer;
+    if (policy.splitLayer < 0)
+    {
+        for (int64_t exit : config.earlyExitLayers)
+        {
+            if (exit < config.numLayers)
+            {
+                policy.splitLayer = std::max(policy.splitLayer, exit);
+            }
+        }
+        if (policy.splitLayer < 0)
+        {
+            throw llm::LlmError("model " + m_model->GetName() + " has no early-exit head");
+        }
+    }
+    policy.exitLayers = ParseLayers(m_exitLayers);
+    if (m_exitLayers.empty())
+    {
+        std::copy_if(config.earlyExitLayers.begin(),
+                     config.earlyExitLayers.end(),
+                     std::back_inserter(policy.exitLayers),
+                     [&policy](int64_t exit)
+                     {
+                         return exit <= policy.splitLayer;
+                     });
+    }
+    policy.threshold = m_threshold;
+    policy.defer = !m_standalone;
+    policy.precision = llm::ParseHiddenPrecision(m_precision);
+    m_decoder = std::make_unique<llm::EarlyExitDecoder>(model, policy);
+}
+
+void
+CeCollmEdgeServer::SetWorkload(std::shared_ptr<const WorkloadTrace> workload)
+{
+    m_workload = std::move(workload);
+}
+
+void
+CeCollmEdgeServer::SetDeclaredModel(const ModelProfile& full)
+{
+    NS_ABORT_MSG_UNLESS(m_decoder, "CeCollmEdgeServer: SetModel before SetDeclaredModel");
+    m_full = full;
+    const llm::EarlyExitPolicy& policy = GetPolicy();
+    const int64_t layers = m_model->GetTransformer().Config().numLayers;
+    const int64_t declared = full.shape.numLayers;
+    m_split = std::clamp<int32_t>(DeclaredDepth(policy.splitLayer, layers, declared),
+                                  1,
+                                  static_cast<int32_t>(declared - 1));
+    // Exits stay increasing and within the split however coarse the declared model is.
+    m_exits.clear();
+    for (int64_t exit : policy.exitLayers)
+    {
+        const int32_t previous = m_exits.empty() ? 0 : m_exits.back();
+        m_exits.push_back(
+            std::min(m_split, std::max(previous + 1, DeclaredDepth(exit, layers, declared))));
+    }
+    m_exits.erase(std::unique(m_exits.begin(), m_exits.end()), m_exits.end());
+    if (m_standalone && !m_exits.empty())
+    {
+        m_split = m_exits.back(); // nothing runs past the last head when nothing is deferred
+    }
+    NS_ABORT_MSG_UNLESS(m_exits.size() == policy.exitLayers.size(),
+                        "CeCollmEdgeServer: declared model '"
+                            << full.name << "' has too few layers for " << policy.exitLayers.size()
+                            << " exits");
+}
+
+ModelProfile
+CeCollmEdgeServer::GetEdgeProfile() const
+{
+    ModelProfile edge = m_full;
+    edge.shape.numLayers = m_split;
+    edge.name = m_full.name + "[0," + std::to_string(m_split) + ")";
+    return edge;
+}
+
+const llm::EarlyExitPolicy&
+CeCollmEdgeServer::GetPolicy() const
+{
+    return m_decoder->Policy();
+}
+
+std::vector<int32_t>
+CeCollmEdgeServer::GetDeclaredExits() const
+{
+    return m_exits;
+}
+
+std::string
+CeCollmEdgeServer::GetModelName() const
+{
+    return m_model ? m_model->GetName() : "";
+}
+
+Ptr<ComputeEngine>
+CeCollmEdgeServer::GetEngine() const
+{
+    return m_engine;
+}
+
+bool
+CeCollmEdgeServer::NeedsLinks() const
+{
+    return !m_standalone;
+}
+
+void
+CeCollmEdgeServer::SetLinks(const Links& links)
+{
+    m_upstream = links.upstream;
+}
+
+std::vector<int32_t>
+CeCollmEdgeServer::Decisions(const llm::EarlyExitAnswer& answer, uint32_t tokens) const
+{
+    const std::vector<int64_t>& exits = GetPolicy().exitLayers;
+    std::vector<int32_t> decisions(tokens, 0);
+    if (answer.steps.empty())
+    {
+        return decisions; // nothing executed to follow: every token from the first exit
+    }
+    for (uint32_t i = 0; i < tokens; ++i)
+    {
+        const std::size_t step =
+            std::min<std::size_t>(static_cast<std::size_t>(i) * m_bytesPerToken,
+                                  answer.steps.size() - 1);
+        const int64_t exit = answer.steps[step].exitLayer;
+        const auto found = std::find(exits.begin(), exits.end(), exit);
+        decisions[i] = found == exits.end() ? -1 : static_cast<int32_t>(found - exits.begin());
+    }
+    return decisions;
+}
+
+double
+CeCollmEdgeServer::FullFlops(uint32_t promptTokens, uint32_t answerTokens) const
+{
+    double flops = m_full.BatchCost({{promptTokens, 0, 1}}).flops;
+    for (uint32_t i = 1; i < answerTokens; ++i)
+    {
+        flops += m_full.BatchCost({{1, promptTokens + i - 1, 1}}).flops;
+    }
+    return flops;
+}
+
+void
+CeCollmEdgeServer::Serve(const ServedRequest& request)
+{
+    NS_LOG_FUNCTION(this << request.id);
+    NS_ABORT_MSG_UNLESS(m_decoder && m_workload && m_split > 0,
+                        "CeCollmEdgeServer: no model, workload or declared model set");
+    const std::string problem = ModelServer::CheckItem(*m_workload, request, m_bytesPerToken);
+    if (!problem.empty() || m_sessions.count(request.id) > 0)
+    {
+        NS_LOG_WARN("request " << request.id << " " << problem);
+        Fail(request.id,
+             problem.empty() ? ErrorHeader::DUPLICATE_REQUEST : ErrorHeader::MALFORMED_REQUEST);
+        return;
+    }
+    const WorkloadItem& item = m_workload->GetItem(request.header.GetItem());
+    const WorkloadContext& context = m_workload->GetContext(item.context);
+    const std::string key = std::to_string(item.index);
+    auto memo = m_memo.find(key);
+    if (memo == m_memo.end())
+    {
+        memo = m_memo
+                   .emplace(key,
+                            m_decoder->Answer(llm::ByteTokenizer::Encode(context.text, true),
+                                              llm::ByteTokenizer::Encode(item.query),
+                                              item.answerTokens,
+                                              llm::ByteTokenizer::Encode(item.continuation)))
+                   .first;
+    }
+    const llm::EarlyExitAnswer& answer = memo->second;
+    ExecutedAnswer executed;
+    for (const llm::EarlyExitStep& step : answer.steps)
+    {
+        executed.tokens.push_back(step.token);
+    }
+    executed.score = answer.score;
+
+    Session& s = m_sessions[request.id];
+    s.id = request.id;
+    s.text = llm::ByteTokenizer::Decode(executed.tokens);
+    s.decisions = Decisions(answer, request.header.GetAnswerTokens());
+    s.promptTokens = request.header.GetPromptTokens();
+    s.context = item.context;
+    s.cachedTokens = m_contextCache && m_resident.count(item.context)
+                         ? ContextTokens(context.text, m_bytesPerToken)
+                         : 0;
+    s.unsynced = s.cachedTokens; // resident context: its hidden states are held here too
+    s.record.fullFlops = FullFlops(s.promptTokens, request.header.GetAnswerTokens());
+    m_scoredTrace(request.id, ModelServer::Assess(executed, m_model, nullptr, context.text, item));
+    StartToken(s);
+}
+
+uint32_t
+CeCollmEdgeServer::NewPositions(const Session& s) const
+{
+    return s.index == 0 ? s.promptTokens - s.cachedTokens : 1;
+}
+
+uint32_t
+CeCollmEdgeServer::PositionsBefore(const Session& s) const
+{
+    return s.index == 0 ? s.cachedTokens : s.promptTokens + s.index - 1;
+}
+
+void
+CeCollmEdgeServer::StartToken(Session& s)
+{
+    s.exit = 0;
+    s.layer = 0;
+    s.currentSynced = false;
+    Continue(s);
+}
+
+void
+CeCollmEdgeServer::Continue(Session& s)
+{
+    if (s.exit < m_exits.size())
+    {
+        // The exit head at the split waits for the upload to start (collaborative edge).
+        const int32_t target = m_exits[s.exit];
+        s.targetHead = m_standalone || target < m_split;
+        s.phase = Phase::LAYERS;
+        Submit(s, target, s.targetHead ? 1 : 0);
+        return;
+    }
+    NS_ASSERT_MSG(!m_standalone, "a standalone edge always exits at its last head");
+    if (s.layer < m_split)
+    {
+        s.targetHead = false;
+        s.phase = Phase::LAYERS;
+        Submit(s, m_split, 0);
+        return;
+    }
+    Upload(s, true); // uploaded before the last head, which was not confident
+}
+
+void
+CeCollmEdgeServer::Submit(Session& s, int32_t end, int32_t headRows)
+{
+    ComputeJob job;
+    job.id = s.id;
+    job.cachedTokens = PositionsBefore(s);
+    job.promptTokens = NewPositions(s);
+    job.prefillLayerBegin = s.layer;
+    job.prefillLayerEnd = end;
+    job.headRows = headRows;
+    job.doneCallback = MakeCallback(&CeCollmEdgeServer::HandleJobDone, this);
+    s.target = end;
+    if (!m_engine->Submit(job))
+    {
+        Fail(s.id, ErrorHeader::REJECTED);
+    }
+}
+
+void
+CeCollmEdgeServer::HandleJobDone(uint64_t id)
+{
+    auto found = m_sessions.find(id);
+    if (found == m_sessions.end())
+    {
+        return; // cancelled
+    }
+    Session& s = found->second;
+    switch (s.phase)
+    {
+        case Phase::LAYERS:
+            s.layer = s.target;
+            if (s.targetHead)
+            {
+                Decide(s);
+            }
+            else if (s.exit < m_exits.size())
+            {
+                // At the split with its exit head still to read: upload now, read the head
+                // while the states travel, defer afterwards if it is not confident.
+                Upload(s, false);
+                s.phase = Phase::HEAD;
+                Submit(s, m_split, 1);
+            }
+            else
+            {
+                Upload(s, true);
+            }
+            break;
+        case Phase::HEAD:
+            Decide(s);
+            break;
+        case Phase::FILL:
+            s.layer = m_split;
+            s.unsynced += NewPositions(s);
+            ++s.index;
+            StartToken(s);
+            break;
+        case Phase::CLOUD:
+            NS_ABORT_MSG("CeCollmEdgeServer: a job ended while waiting for the cloud");
+    }
+}
+
+void
+CeCollmEdgeServer::Decide(Session& s)
+{
+    if (s.decisions[s.index] != static_cast<int32_t>(s.exit))
+    {
+        ++s.exit;
+        Continue(s);
+        return;
+    }
+    ++s.record.edgeTokens;
+    const uint64_t id = s.id;
+    if (!Emit(s))
+    {
+        Finish(id);
+        return;
+    }
+    if (s.layer < m_split)
+    {
+        s.phase = Phase::FILL; // later tokens need this one's keys and values in every layer
+        Submit(s, m_split, 0);
+        return;
+    }
+    ++s.index; // exited at the split: its state is at the cloud already
+    StartToken(s);
+}
+
+void
+CeCollmEdgeServer::Upload(Session& s, bool defer)
+{
+    const uint32_t count = s.unsynced + (s.currentSynced ? 0 : NewPositions(s));
+    const uint64_t bytes = static_cast<uint64_t>(
+        std::llround(llm::HiddenStateBytes(GetPolicy().precision, count, m_full.shape.hiddenSize)));
+    const uint8_t precision = static_cast<uint8_t>(GetPolicy().precision);
+    const HiddenStateHeader header(s.synced,
+                                   count,
+                                   s.index,
+                                   static_cast<uint16_t>(m_split),
+                                   precision,
+                                   defer ? HiddenStateHeader::FLAG_DEFER : 0);
+    NS_ABORT_MSG_UNLESS(m_upstream, "CeCollmEdgeServer: no link to the cloud");
+    m_upstream->Send(MakeHiddenStateMessage(s.id, header, static_cast<uint32_t>(bytes)));
+    s.synced += count;
+    s.unsynced = 0;
+    s.currentSynced = true;
+    if (count > 0)
+    {
+        ++s.record.uploads;
+        s.record.positions += count;
+        s.record.hiddenBytes += bytes;
+    }
+    if (defer)
+    {
+        ++s.record.cloudTokens;
+        // The cloud runs its layers on every position it holds and has not run yet.
+        s.record.cloudFlops +=
+            m_full.BatchCost({{s.synced - s.cloudRun, s.cloudRun, 1, m_split, -1}}).flops;
+        s.cloudRun = s.synced;
+        s.phase = Phase::CLOUD;
+    }
+}
+
+bool
+CeCollmEdgeServer::Emit(Session& s)
+{
+    const uint32_t tokens = static_cast<uint32_t>(s.decisions.size());
+    const bool last = s.index + 1 == tokens;
+    if (s.index == 0 && m_contextCache)
+    {
+        m_resident.insert(s.context); // its prefill has just finished
+    }
+    EmitToken(s.id, s.index, last, TokenText(s.text, s.index, last, m_bytesPerToken));
+    return !last;
+}
+
+bool
+CeCollmEdgeServer::HandleMessage(Ptr<FramedConnection> from, const ProtocolMessage& message)
+{
+    const MessageHeader::Type type = message.header.GetType();
+    if (from != m_upstream || (type != MessageHeader::TOKEN && type != MessageHeader::ERROR))
+    {
+        return false;
+    }
+    auto found = m_sessions.find(message.header.GetRequestId());
+    if (found == m_sessions.end())
+    {
+        return true; // a release or cancel crossed the cloud's answer
+    }
+    Session& s = found->second;
+    if (type == MessageHeader::ERROR)
+    {
+        Fail(s.id, static_cast<ErrorHeader::Code>(message.error.GetCode()));
+        return true;
+    }
+    if (s.phase != Phase::CLOUD || message.token.GetIndex() != s.index)
+    {
+        return false; // a token nobody asked for
+    }
+    const uint64_t id = s.id;
+    if (!Emit(s))
+    {
+        Finish(id);
+        return true;
+    }
+    ++s.index;
+    StartToken(s);
+    return true;
+}
+
+void
+CeCollmEdgeServer::HandleConnectionClosed(Ptr<FramedConnection> connection)
+{
+    if (connection != m_upstream)
+    {
+        return;
+    }
+    std::vector<uint64_t> ids;
+    for (const auto& [id, session] : m_sessions)
+    {
+        ids.push_back(id);
+    }
+    for (uint64_t id : ids)
+    {
+        Fail(id, ErrorHeader::UPSTREAM_UNAVAILABLE); // any of them may need the cloud
+    }
+    m_upstream = nullptr;
+}
+
+void
+CeCollmEdgeServer::Finish(uint64_t id)
+{
+    auto found = m_sessions.find(id);
+    NS_ASSERT(found != m_sessions.end());
+    const CeCollmRecord record = found->second.record;
+    Cancel(id);
+    m_collabTrace(id, record);
+}
+
+void
+CeCollmEdgeServer::Cancel(uint64_t id)
+{
+    auto found = m_sessions.find(id);
+    if (found == m_sessions.end())
+    {
+        return;
+    }
+    m_engine->Cancel(id);
+    if (found->second.synced > 0 && m_upstream)
+    {
+        // The cloud's context manager frees the request's state.
+        const HiddenStateHeader release(0,
+                                        0,
+                                        0,
+                                        static_cast<uint16_t>(m_split),
+                                        static_cast<uint8_t>(GetPolicy().precision),
+                                        HiddenStateHeader::FLAG_RELEASE);
+        m_upstream->Send(MakeHiddenStateMessage(id, release, 0));
+    }
+    m_sessions.erase(found);
+}
+
+void
+CeCollmEdgeServer::Fail(uint64_t id, ErrorHeader::Code code)
+{
+    Cancel(id);
+    Simulator::ScheduleNow(&CeCollmEdgeServer::EmitFailure, this, id, code);
+}
+
+uint32_t
+CeCollmEdgeServer::GetActiveRequests() const
+{
+    return static_cast<uint32_t>(m_sessions.size());
+}
+
+void
+CeCollmEdgeServer::DoDispose()
+{
+    m_sessions.clear();
+    if (m_engine)
+    {
+        m_engine->Dispose();
+        m_engine = nullptr;
+    }
+    m_upstream = nullptr;
+    m_model.reset();
+    m_workload.reset();
+    m_decoder.reset();
+    RequestServer::DoDispose();
+}
+
+} // namespace ns3
