@@ -168,8 +168,11 @@ TEST(CeCollmMode, TheStandaloneEdgeNeverReachesTheCloud)
 TEST(CeCollmMode, AMiddleThresholdMixesExitsAndDeferralsDeterministically)
 {
     const std::string workload = WriteWorkload(FreshTestDir());
+    // The declared llama-3-8b cut at 21 of 32 layers, prompts prefilled in chunks of 8 tokens
+    // (a head read alone takes the last position's row, whatever the chunk), on the radio.
     const std::vector<std::string> overrides{"mode=ce-collm",
                                              "ce_collm.threshold=0.5",
+                                             "edge.prefill_chunk_tokens=8",
                                              "topology.radio.enabled=true"};
     const auto a = RunScenario(workload, overrides);
     const auto b = RunScenario(workload, overrides);

@@ -406,8 +406,10 @@ CeCollmEdgeServer::Submit(Session& s, int32_t end, int32_t headRows)
 {
     ComputeJob job;
     job.id = s.id;
-    job.cachedTokens = PositionsBefore(s);
-    job.promptTokens = NewPositions(s);
+    // A head read alone takes the last position's row only (the others need no logits).
+    const bool headAlone = end == s.layer;
+    job.cachedTokens = PositionsBefore(s) + (headAlone ? NewPositions(s) - 1 : 0);
+    job.promptTokens = headAlone ? 1 : NewPositions(s);
     job.prefillLayerBegin = s.layer;
     job.prefillLayerEnd = end;
     job.headRows = headRows;
