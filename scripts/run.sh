@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Quick start: install what is missing, build (Release), run the default scenario in the
-# cloud-only, edge-only and ce-lslm modes on the 6G radio, and print them side by side; outputs go to
+# cloud-only, edge-only, ce-lslm and ce-collm modes on the 6G radio, and print them side by side; outputs go to
 # traces/latest/<mode>/.
 #
 #   scripts/run.sh [ce-lslm-sim options...]     e.g. scripts/run.sh --set topology.terminals=8
@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CE_LSLM_BUILD_TYPE=Release scripts/build.sh
-modes=(--modes cloud-only,edge-only,ce-lslm)
+modes=(--modes cloud-only,edge-only,ce-lslm,ce-collm)
 for argument in "$@"; do
   case "$argument" in
     --modes|--modes=*|--print-config|--config-reference|--help|-h) modes=() ;;
