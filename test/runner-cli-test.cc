@@ -230,3 +230,28 @@ TEST(RunnerCliTest, ModesRunSideBySideOnTheSameWorkload)
     ExpectExit("--modes cloud-only,cloud-only", 2, "'cloud-only' is listed twice");
     ExpectExit("--modes cloud-only,fog-only", 2, "fog-only");
 }
+
+TEST(RunnerCliTest, ModeEntriesCarryTheirOwnOverrides)
+{
+    std::string dir = FreshTestDir();
+    CommandResult result = Sim("--modes ce-collm@ce_collm.threshold=0,ce-collm@ce_collm.threshold=1"
+                               " --set simulation.duration_s=2 --out "
+                               + dir);
+    ASSERT_EQ(result.exitCode, 0) << result.output;
+    EXPECT_NE(result.output.find("ce-collm@ce_collm.threshold=0 "), std::string::npos)
+        << result.output;
+    EXPECT_NE(result.output.find("ce-collm edge tokens"), std::string::npos) << result.output;
+    nlohmann::json never =
+        nlohmann::json::parse(ReadFile(dir + "/ce-collm@ce_collm.threshold=0/summary.json"));
+    nlohmann::json always =
+        nlohmann::json::parse(ReadFile(dir + "/ce-collm@ce_collm.threshold=1/summary.json"));
+    EXPECT_EQ(never["config"]["ce_collm"]["threshold"], 0.0);
+    EXPECT_EQ(never["ce_collm"]["edge_token_share"], 1.0);
+    EXPECT_EQ(always["ce_collm"]["edge_token_share"], 0.0);
+    EXPECT_GT(always["ce_collm"]["hidden_bytes"].get<double>(), 0);
+
+    ExpectExit("--modes ce-collm@ce_collm.threshold=2", 2, "ce_collm.threshold");
+    ExpectExit("--modes ce-collm@threshold",
+               2,
+               "'threshold' in 'ce-collm@threshold' is not KEY=VALUE");
+}
