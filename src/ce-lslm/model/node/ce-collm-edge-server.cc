@@ -372,57 +372,43 @@ CeCollmEdgeServer::PositionsBefore(const Session& s) const
 void
 CeCollmEdgeServer::StartToken(Session& s)
 {
-    s.exit = 0;
-    s.layer = 0;
+    // One engine job per token: every edge layer (an exited token's later layers too, so that
+    // later tokens find its keys and values) and the exit heads it reads below the split, as a
+    // batched early-exit server runs a decode iteration. The head at the split, if read, comes
+    // after the job, while the hidden state is already travelling.
+    const int32_t decision = s.decisions[s.index];
+    const uint32_t read = decision >= 0 ? decision + 1 : static_cast<uint32_t>(m_exits.size());
+    const auto below = static_cast<uint32_t>(std::count_if(m_exits.begin(),
+                                                           m_exits.begin() + read,
+                                                           [this](int32_t exit)
+                                                           {
+                                                               return exit < m_split;
+                                                           }));
     s.currentSynced = false;
-    Continue(s);
-}
-
-void
-CeCollmEdgeServer::Continue(Session& s)
-{
-    if (s.exit < m_exits.size())
-    {
-        // The exit head at the split waits for the upload to start (collaborative edge).
-        const int32_t target = m_exits[s.exit];
-        s.targetHead = m_standalone || target < m_split;
-        s.phase = Phase::LAYERS;
-        Submit(s, target, s.targetHead ? 1 : 0);
-        return;
-    }
-    NS_ASSERT_MSG(!m_standalone, "a standalone edge always exits at its last head");
-    if (s.layer < m_split)
-    {
-        s.targetHead = false;
-        s.phase = Phase::LAYERS;
-        Submit(s, m_split, 0);
-        return;
-    }
-    Upload(s, true); // uploaded before the last head, which was not confident
-}
-
-void
-CeCollmEdgeServer::Submit(Session& s, int32_t end, int32_t headRows)
-{
+    s.phase = Phase::STEP;
     ComputeJob job;
     job.id = s.id;
-    // A head read alone takes the last position's row only (the others need no logits).
-    const bool headAlone = end == s.layer;
-    job.cachedTokens = PositionsBefore(s) + (headAlone ? NewPositions(s) - 1 : 0);
-    job.promptTokens = headAlone ? 1 : NewPositions(s);
-    job.prefillLayerBegin = s.layer;
-    job.prefillLayerEnd = end;
-    job.headRows = headRows;
-    job.doneCallback = MakeCallback(&CeCollmEdgeServer::HandleJobDone, this);
-    s.target = end;
+    job.cachedTokens = PositionsBefore(s);
+    job.promptTokens = NewPositions(s);
+    job.prefillLayerEnd = m_split;
+    job.headRows = static_cast<int32_t>(below);
+    job.doneCallback = MakeCallback(&CeCollmEdgeServer::HandleStepDone, this);
     if (!m_engine->Submit(job))
     {
         Fail(s.id, ErrorHeader::REJECTED);
     }
 }
 
+Time
+CeCollmEdgeServer::HeadTime() const
+{
+    const llm::ForwardCost head = m_engine->GetModel().BatchCost({{1, 0, 1, m_split, m_split}});
+    return Seconds(
+        m_engine->GetDevice().Seconds(head.flops, head.BytesRead() + head.BytesWritten()));
+}
+
 void
-CeCollmEdgeServer::HandleJobDone(uint64_t id)
+CeCollmEdgeServer::HandleStepDone(uint64_t id)
 {
     auto found = m_sessions.find(id);
     if (found == m_sessions.end())
@@ -430,64 +416,52 @@ CeCollmEdgeServer::HandleJobDone(uint64_t id)
         return; // cancelled
     }
     Session& s = found->second;
-    switch (s.phase)
+    const int32_t decision = s.decisions[s.index];
+    const bool splitHead = !m_exits.empty() && m_exits.back() == m_split;
+    if (decision >= 0 && m_exits[decision] < m_split)
     {
-        case Phase::LAYERS:
-            s.layer = s.target;
-            if (s.targetHead)
-            {
-                Decide(s);
-            }
-            else if (s.exit < m_exits.size())
-            {
-                // At the split with its exit head still to read: upload now, read the head
-                // while the states travel, defer afterwards if it is not confident.
-                Upload(s, false);
-                s.phase = Phase::HEAD;
-                Submit(s, m_split, 1);
-            }
-            else
-            {
-                Upload(s, true);
-            }
-            break;
-        case Phase::HEAD:
-            Decide(s);
-            break;
-        case Phase::FILL:
-            s.layer = m_split;
-            s.unsynced += NewPositions(s);
-            ++s.index;
-            StartToken(s);
-            break;
-        case Phase::CLOUD:
-            NS_ABORT_MSG("CeCollmEdgeServer: a job ended while waiting for the cloud");
+        s.unsynced += NewPositions(s); // exited below the split: the cloud may need it later
+        EmitAndContinue(s, true);
+        return;
+    }
+    if (!m_standalone)
+    {
+        // At the split: the states go up now; the deferral follows the head if it is not
+        // confident (at once when the split has no head).
+        Upload(s, !splitHead);
+    }
+    if (splitHead)
+    {
+        s.phase = Phase::HEAD;
+        s.headEvent = Simulator::Schedule(HeadTime(), &CeCollmEdgeServer::HandleHeadDone, this, id);
     }
 }
 
 void
-CeCollmEdgeServer::Decide(Session& s)
+CeCollmEdgeServer::HandleHeadDone(uint64_t id)
 {
-    if (s.decisions[s.index] != static_cast<int32_t>(s.exit))
+    auto found = m_sessions.find(id);
+    NS_ASSERT(found != m_sessions.end()); // a cancel cancels the event
+    Session& s = found->second;
+    if (s.decisions[s.index] >= 0)
     {
-        ++s.exit;
-        Continue(s);
+        EmitAndContinue(s, true);
         return;
     }
-    ++s.record.edgeTokens;
+    Upload(s, true); // no position left to send: the deferral alone
+}
+
+void
+CeCollmEdgeServer::EmitAndContinue(Session& s, bool atEdge)
+{
+    s.record.edgeTokens += atEdge ? 1 : 0;
     const uint64_t id = s.id;
     if (!Emit(s))
     {
         Finish(id);
         return;
     }
-    if (s.layer < m_split)
-    {
-        s.phase = Phase::FILL; // later tokens need this one's keys and values in every layer
-        Submit(s, m_split, 0);
-        return;
-    }
-    ++s.index; // exited at the split: its state is at the cloud already
+    ++s.index;
     StartToken(s);
 }
 
@@ -562,14 +536,7 @@ CeCollmEdgeServer::HandleMessage(Ptr<FramedConnection> from, const ProtocolMessa
     {
         return false; // a token nobody asked for
     }
-    const uint64_t id = s.id;
-    if (!Emit(s))
-    {
-        Finish(id);
-        return true;
-    }
-    ++s.index;
-    StartToken(s);
+    EmitAndContinue(s, false);
     return true;
 }
 
@@ -611,6 +578,7 @@ CeCollmEdgeServer::Cancel(uint64_t id)
         return;
     }
     m_engine->Cancel(id);
+    Simulator::Cancel(found->second.headEvent);
     if (found->second.synced > 0 && m_upstream)
     {
         // The cloud's context manager frees the request's state.

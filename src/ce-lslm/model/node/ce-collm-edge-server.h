@@ -11,6 +11,7 @@
 #include "workload-trace.h"
 
 #include "ns3/early-exit-decoder.h"
+#include "ns3/event-id.h"
 #include "ns3/executed-model.h"
 #include "ns3/model-profile.h"
 #include "ns3/traced-callback.h"
@@ -33,11 +34,13 @@ namespace ns3
  *
  * The executed model (llm::EarlyExitDecoder on the cloud LLM) decides every token when the
  * request arrives, as ModelServer does; the edge then replays its answer in simulated time
- * on the declared model cut at the same depth: per token, the layers up to each exit head and
- * the head itself are compute jobs on the edge's engine (an exited token still runs the rest of
- * the edge's layers, so that later tokens find their keys and values). When a token reaches the
- * split layer unexited its hidden state is uploaded at once, overlapping the last exit head, and
- * the deferral follows if that head is not confident. Uploads carry every position the cloud
+ * on the declared model cut at the same depth: per token, one job on the edge's engine runs
+ * every edge layer and the exit heads below the split that the token reads (an exited token
+ * still runs the rest, so that later tokens find its keys and values; a batched early-exit
+ * server works per iteration the same way), and its token leaves when the job ends. A token
+ * that reaches the split unexited has its hidden state uploaded at once; the exit head at the
+ * split is read meanwhile (its roofline time on the edge's device), and the deferral follows
+ * if that head is not confident. Uploads carry every position the cloud
  * does not hold yet (the prompt with the first, tokens that exited since the last, and the new
  * one), so the cloud's context stays complete; nothing is uploaded for a request whose tokens
  * all exit. Declared token i takes the decision of executed token i x BytesPerToken.
@@ -94,13 +97,12 @@ class CeCollmEdgeServer : public RequestServer
     void DoDispose() override;
 
   private:
-    /// What a request's current job computes.
+    /// What a request is waiting for.
     enum class Phase
     {
-        LAYERS, //!< layers up to the next exit head (with the head) or the split (without)
-        HEAD,   //!< the exit head at the split, after the upload started
-        FILL,   //!< the rest of the edge's layers after an exit
-        CLOUD   //!< waiting for the cloud's token
+        STEP, //!< its token's job on the edge engine (layers and heads below the split)
+        HEAD, //!< the exit head at the split, read while the states travel
+        CLOUD //!< the cloud's token
     };
 
     /// A request being answered.
@@ -113,12 +115,9 @@ class CeCollmEdgeServer : public RequestServer
         uint32_t cachedTokens{0};       //!< of which resident at the edge
         uint32_t context{0};            //!< context it names
         uint32_t index{0};              //!< declared token being computed
-        uint32_t exit{0};               //!< next exit head to try
-        int32_t layer{0};               //!< declared layers done for the current token
-        int32_t target{0};              //!< layers the current LAYERS or FILL job reaches
-        bool targetHead{false};         //!< whether the current LAYERS job reads an exit head
         bool currentSynced{false};      //!< whether the current token's positions went up
-        Phase phase{Phase::LAYERS};     //!< what the current job computes
+        Phase phase{Phase::STEP};       //!< what it waits for
+        EventId headEvent;              //!< end of the head at the split
         uint32_t synced{0};             //!< positions the cloud holds
         uint32_t unsynced{0};           //!< computed positions the cloud does not hold
         uint32_t cloudRun{0};           //!< positions the cloud has run its layers on
@@ -126,14 +125,20 @@ class CeCollmEdgeServer : public RequestServer
     };
 
     void BuildDecoder();
+    /// Submit the current token's job (its layers and the exit heads below the split it reads).
     void StartToken(Session& s);
-    void Continue(Session& s);
-    void Submit(Session& s, int32_t end, int32_t headRows);
-    void HandleJobDone(uint64_t id);
-    void Decide(Session& s);
+    /// The current token's job ended.
+    void HandleStepDone(uint64_t id);
+    /// The exit head at the split was read.
+    void HandleHeadDone(uint64_t id);
+    /// \return how long the exit head at the split takes alone on the edge's device
+    Time HeadTime() const;
+    /// Upload the positions the cloud lacks; with \p defer, ask for the current token.
     void Upload(Session& s, bool defer);
     /// Emit the current token. \return whether more tokens follow
     bool Emit(Session& s);
+    /// Emit the current token (counted as an edge exit when \p atEdge) and go on to the next.
+    void EmitAndContinue(Session& s, bool atEdge);
     void Finish(uint64_t id);
     void Fail(uint64_t id, ErrorHeader::Code code);
     /// \return new positions of the current token (the uncached prompt for token 0, else 1)
