@@ -441,7 +441,10 @@ void
 CeCollmEdgeServer::HandleHeadDone(uint64_t id)
 {
     auto found = m_sessions.find(id);
-    NS_ASSERT(found != m_sessions.end()); // a cancel cancels the event
+    if (found == m_sessions.end())
+    {
+        return; // cancelled (a cancel also cancels the event)
+    }
     Session& s = found->second;
     if (s.decisions[s.index] >= 0)
     {
@@ -609,6 +612,10 @@ CeCollmEdgeServer::GetActiveRequests() const
 void
 CeCollmEdgeServer::DoDispose()
 {
+    for (auto& [id, session] : m_sessions)
+    {
+        Simulator::Cancel(session.headEvent);
+    }
     m_sessions.clear();
     if (m_engine)
     {
