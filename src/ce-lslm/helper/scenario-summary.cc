@@ -221,13 +221,7 @@ CeCollmJson(const std::vector<RequestRecord>& requests)
             continue;
         }
         ++finished;
-        sum.edgeTokens += request.collm->edgeTokens;
-        sum.cloudTokens += request.collm->cloudTokens;
-        sum.uploads += request.collm->uploads;
-        sum.positions += request.collm->positions;
-        sum.hiddenBytes += request.collm->hiddenBytes;
-        sum.cloudFlops += request.collm->cloudFlops;
-        sum.fullFlops += request.collm->fullFlops;
+        sum += *request.collm;
     }
     if (finished == 0)
     {

@@ -244,12 +244,6 @@ CeCollmEdgeServer::GetPolicy() const
     return m_decoder->Policy();
 }
 
-std::vector<int32_t>
-CeCollmEdgeServer::GetDeclaredExits() const
-{
-    return m_exits;
-}
-
 std::string
 CeCollmEdgeServer::GetModelName() const
 {

@@ -73,8 +73,6 @@ class CeCollmEdgeServer : public RequestServer
     ModelProfile GetEdgeProfile() const;
     /// \return the executed model's policy (valid after SetModel)
     const llm::EarlyExitPolicy& GetPolicy() const;
-    /// \return the declared split layer and exit layers (valid after SetDeclaredModel)
-    std::vector<int32_t> GetDeclaredExits() const;
 
     std::string GetModelName() const override;
     Ptr<ComputeEngine> GetEngine() const override;

@@ -25,6 +25,19 @@ struct CeCollmRecord
     double cloudFlops{0};    //!< FLOPs the cloud ran for the request (its layers and head)
     double fullFlops{0};     //!< FLOPs of the whole declared model for the same request
 
+    /// Add another request's counts (totals over a run).
+    CeCollmRecord& operator+=(const CeCollmRecord& other)
+    {
+        edgeTokens += other.edgeTokens;
+        cloudTokens += other.cloudTokens;
+        uploads += other.uploads;
+        positions += other.positions;
+        hiddenBytes += other.hiddenBytes;
+        cloudFlops += other.cloudFlops;
+        fullFlops += other.fullFlops;
+        return *this;
+    }
+
     /// \return the share of the answer's tokens emitted at the edge (0 when there are none)
     double EdgeShare() const
     {
