@@ -17,7 +17,7 @@ packages=(
   libns3-dev ns3 libgsl-dev libxml2-dev libpython3.11-dev
   # libraries
   libeigen3-dev nlohmann-json3-dev libboost-program-options-dev libgtest-dev
-  # scripts (plot-radio.py draws with Debian's matplotlib)
+  # scripts (sweep.py, plot.py and plot-radio.py; the plots draw with Debian's matplotlib)
   python3 python3-matplotlib
 )
 

@@ -245,6 +245,7 @@ CeLslmHelper::GetModel(ModelRole role) const
     {
         model = ExecutedModel::Load(ResolvePath(m_config.GetString(key), key));
         model->SetMemoize(m_config.GetBool("simulation.kernel_cache"));
+        model->SetAnswerStore(GetAnswerStore());
         if (m_workload)
         {
             for (const WorkloadItem& item : m_workload->GetItems())
@@ -270,6 +271,25 @@ CeLslmHelper::GetModel(ModelRole role) const
     }
     m_models[role] = model;
     return model;
+}
+
+std::shared_ptr<AnswerStore>
+CeLslmHelper::GetAnswerStore() const
+{
+    const std::string key = "simulation.kernel_store";
+    const std::string directory = m_config.GetString(key);
+    if (!m_answerStore && !directory.empty())
+    {
+        try
+        {
+            m_answerStore = std::make_shared<AnswerStore>(directory);
+        }
+        catch (const llm::LlmError& error)
+        {
+            throw ConfigError(key, error.what());
+        }
+    }
+    return m_answerStore;
 }
 
 ModelProfile

@@ -132,6 +132,12 @@ class CeLslmHelper : public ServerFactory
      */
     std::shared_ptr<ExecutedModel> GetModel(ModelRole role) const;
     /**
+     * \return the answer store of simulation.kernel_store, opened on first use (null when the
+     * key is empty)
+     * \throw ConfigError naming simulation.kernel_store if the directory cannot be created
+     */
+    std::shared_ptr<AnswerStore> GetAnswerStore() const;
+    /**
      * \brief Give a server's engine its tier's device and settings and the role's declared
      * model.
      * \param engine the engine
@@ -184,8 +190,9 @@ class CeLslmHelper : public ServerFactory
     std::ostream* m_radioTrace{nullptr};             //!< radio-slots.csv, if enabled
     bool m_installed{false};                         //!< Install done
     mutable std::map<ModelRole, std::shared_ptr<ExecutedModel>> m_models; //!< loaded models
-    mutable std::shared_ptr<const kv::KvAlignment> m_alignment;           //!< ce-lslm mode
-    mutable std::map<std::string, double> m_layerBytes;                   //!< measured once
+    mutable std::shared_ptr<AnswerStore> m_answerStore;         //!< simulation.kernel_store, if set
+    mutable std::shared_ptr<const kv::KvAlignment> m_alignment; //!< ce-lslm mode
+    mutable std::map<std::string, double> m_layerBytes;         //!< measured once
 };
 
 } // namespace ns3

@@ -28,20 +28,22 @@ ScenarioRunner::Run(std::ostream* messageTrace, std::ostream* radioTrace)
     CeLslmHelper scenario(m_config);
     scenario.EnableMessageTrace(messageTrace);
     scenario.EnableRadioTrace(radioTrace);
+    // An error while building or running (e.g. a corrupt answer store file met mid-run) still
+    // tears the simulator down, so the process can run another scenario.
     try
     {
         scenario.Install();
+        Simulator::Stop(scenario.GetStopTime());
+        Simulator::Run();
+        ScenarioResults results = scenario.Collect();
+        Simulator::Destroy();
+        return results;
     }
     catch (...)
     {
         Simulator::Destroy();
         throw;
     }
-    Simulator::Stop(scenario.GetStopTime());
-    Simulator::Run();
-    ScenarioResults results = scenario.Collect();
-    Simulator::Destroy();
-    return results;
 }
 
 } // namespace ns3

@@ -158,6 +158,12 @@ SimulationSchema()
                      "Compute identical executed-model work (same model, context, query and "
                      "answer length) once per run and reuse it; results are identical either "
                      "way, only the run's wall time changes")},
+         {"kernel_store",
+          S::String("",
+                    "Directory (created if missing) that keeps executed-model answers across "
+                    "runs and processes, keyed by code, weights and request; runs sharing it "
+                    "(a sweep) compute identical work once. Results are identical either way. "
+                    "Empty: none")},
          {"kernel_threads",
           S::Integer(1,
                      1,

@@ -14,8 +14,9 @@
 namespace ns3
 {
 
-ExecutedModel::ExecutedModel(std::string name, llm::Transformer model)
+ExecutedModel::ExecutedModel(std::string name, llm::Transformer model, std::string fingerprint)
     : m_name(std::move(name))
+    , m_fingerprint(std::move(fingerprint))
     , m_model(std::move(model))
 {
     if (m_model.Config().tokenizer != "byte")
@@ -35,7 +36,9 @@ ExecutedModel::Load(const std::string& directory)
         name.pop_back();
     }
     name = name.substr(name.find_last_of('/') + 1);
-    return std::make_shared<ExecutedModel>(name, llm::Transformer::Load(directory));
+    return std::make_shared<ExecutedModel>(name,
+                                           llm::Transformer::Load(directory),
+                                           AnswerStore::ModelFingerprint(directory));
 }
 
 const std::string&
@@ -58,6 +61,30 @@ ExecutedModel::SetMemoize(bool memoize)
     {
         m_memo.clear();
     }
+}
+
+void
+ExecutedModel::SetAnswerStore(std::shared_ptr<AnswerStore> store)
+{
+    if (store && m_fingerprint.empty())
+    {
+        throw llm::LlmError("model " + m_name
+                            + ": no fingerprint (not loaded from a folder), so its answers "
+                              "cannot be kept in an answer store");
+    }
+    m_store = std::move(store);
+}
+
+std::shared_ptr<AnswerStore>
+ExecutedModel::GetAnswerStore() const
+{
+    return m_store;
+}
+
+const std::string&
+ExecutedModel::GetFingerprint() const
+{
+    return m_fingerprint;
 }
 
 void
@@ -124,20 +151,50 @@ ExecutedModel::CheckFits(int64_t contextTokens,
     }
 }
 
-const ExecutedAnswer*
+std::optional<ExecutedAnswer>
 ExecutedModel::Recall(const std::string& key)
 {
-    if (!m_memoize || key.empty())
+    if (key.empty())
     {
-        return nullptr;
+        return std::nullopt;
     }
     auto found = m_memo.find(key);
-    if (found == m_memo.end())
+    if (found != m_memo.end())
     {
-        return nullptr;
+        ++m_counters.memoHits;
+        return found->second;
     }
-    ++m_counters.memoHits;
-    return &found->second;
+    std::optional<ExecutedAnswer> stored;
+    if (m_store)
+    {
+        stored = m_store->LoadExecuted(m_fingerprint + '\n' + key);
+    }
+    if (stored)
+    {
+        ++m_counters.storeHits;
+        if (m_memoize)
+        {
+            m_memo.emplace(key, *stored);
+        }
+    }
+    return stored;
+}
+
+void
+ExecutedModel::Remember(const std::string& key, const ExecutedAnswer& answer)
+{
+    if (key.empty())
+    {
+        return;
+    }
+    if (m_memoize)
+    {
+        m_memo.emplace(key, answer);
+    }
+    if (m_store)
+    {
+        m_store->SaveExecuted(m_fingerprint + '\n' + key, answer);
+    }
 }
 
 ExecutedAnswer
@@ -180,16 +237,14 @@ ExecutedModel::Answer(const std::string& context,
 {
     ++m_counters.answers;
     CheckFits(1 + static_cast<int64_t>(context.size()), query, answerTokens, continuation);
-    const std::string key = m_memoize ? MemoKey(context, query, answerTokens, continuation) : "";
-    if (const ExecutedAnswer* known = Recall(key))
+    const std::string key =
+        m_memoize || m_store ? MemoKey(context, query, answerTokens, continuation) : "";
+    if (std::optional<ExecutedAnswer> known = Recall(key))
     {
         return *known;
     }
     ExecutedAnswer answer = Complete(PrefillContext(context), query, answerTokens, continuation);
-    if (!key.empty())
-    {
-        m_memo.emplace(key, answer);
-    }
+    Remember(key, answer);
     return answer;
 }
 
@@ -209,18 +264,15 @@ ExecutedModel::AnswerAfter(const llm::KvCache& contextCache,
     CheckFits(next, query, answerTokens, continuation);
     // Answer's keys start with a digit: a leading NUL keeps the two kinds of keys apart.
     const std::string key =
-        m_memoize && !contextKey.empty()
+        (m_memoize || m_store) && !contextKey.empty()
             ? std::string(1, '\0') + MemoKey(contextKey, query, answerTokens, continuation)
             : "";
-    if (const ExecutedAnswer* known = Recall(key))
+    if (std::optional<ExecutedAnswer> known = Recall(key))
     {
         return *known;
     }
     ExecutedAnswer answer = Complete(contextCache, query, answerTokens, continuation);
-    if (!key.empty())
-    {
-        m_memo.emplace(key, answer);
-    }
+    Remember(key, answer);
     return answer;
 }
 

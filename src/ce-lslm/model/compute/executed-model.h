@@ -5,6 +5,7 @@
 #ifndef CE_LSLM_EXECUTED_MODEL_H
 #define CE_LSLM_EXECUTED_MODEL_H
 
+#include "ns3/answer-store.h"
 #include "ns3/evaluator.h"
 #include "ns3/transformer.h"
 
@@ -12,6 +13,7 @@
 #include <list>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace ns3
@@ -38,10 +40,11 @@ struct ExecutedAnswer
  * keys and values came from the host-side context cache or were just computed; greedy
  * generation and the continuation's score both start from the same prefill.
  *
- * Two caches keep large runs fast, and neither changes any result: the context cache keeps
- * the prefilled KV of the most recently used contexts, and the answer memo returns the stored
+ * Three caches keep large runs fast, and none changes any result: the context cache keeps
+ * the prefilled KV of the most recently used contexts, the answer memo returns the stored
  * answer when identical work (same context, query, answer length and continuation) comes
- * again. Both are host-side only: simulated time never depends on them.
+ * again in the run, and an optional AnswerStore keeps answers on disk for later runs (a
+ * sweep). All are host-side only: simulated time never depends on them.
  */
 class ExecutedModel
 {
@@ -51,6 +54,7 @@ class ExecutedModel
     {
         uint64_t answers{0};       //!< Answer calls
         uint64_t memoHits{0};      //!< answers returned from the memo
+        uint64_t storeHits{0};     //!< answers read from the answer store
         uint64_t contextHits{0};   //!< prefills that found the context in the context cache
         uint64_t contextMisses{0}; //!< prefills that computed the context
     };
@@ -58,12 +62,15 @@ class ExecutedModel
     /**
      * \param name name used in messages and traces (e.g. "cloud-llm")
      * \param model the transformer; its tokenizer must be "byte"
+     * \param fingerprint identifies the weights for an answer store (see Load); empty: the
+     *        model cannot use one
      * \throw llm::LlmError if it is not
      */
-    ExecutedModel(std::string name, llm::Transformer model);
+    ExecutedModel(std::string name, llm::Transformer model, std::string fingerprint = "");
 
     /**
-     * \param directory a model folder (config.json + safetensors); its name names the model
+     * \param directory a model folder (config.json + safetensors); its name names the model and
+     *        its files' bytes its fingerprint (AnswerStore::ModelFingerprint)
      * \return the loaded model
      * \throw llm::LlmError naming the file and what is wrong
      */
@@ -76,6 +83,18 @@ class ExecutedModel
 
     /// \param memoize whether identical requests reuse the stored answer (default true)
     void SetMemoize(bool memoize);
+    /**
+     * \brief Also keep answers in (and take them from) a store shared across runs; answers
+     * are identical either way.
+     * \param store the store (null: none)
+     * \throw llm::LlmError if the model has no fingerprint
+     */
+    void SetAnswerStore(std::shared_ptr<AnswerStore> store);
+    /// \return the answer store, or null
+    std::shared_ptr<AnswerStore> GetAnswerStore() const;
+    /// \return the weights' fingerprint ("" when constructed without one)
+    const std::string& GetFingerprint() const;
+
     /// \param contexts prefilled contexts kept on the host, least recently used evicted
     /// (default 16; 0 keeps none)
     void SetContextCacheSize(std::size_t contexts);
@@ -154,11 +173,20 @@ class ExecutedModel
 
     /**
      * \param key memo key ("" never matches)
-     * \return the memoized answer, or null
+     * \return the memoized (or stored) answer, or nothing
      */
-    const ExecutedAnswer* Recall(const std::string& key);
+    std::optional<ExecutedAnswer> Recall(const std::string& key);
+
+    /**
+     * \brief Keep an answer in the memo and the store.
+     * \param key memo key ("" keeps nothing); kept in the memo only if memoizing
+     * \param answer the answer
+     */
+    void Remember(const std::string& key, const ExecutedAnswer& answer);
 
     std::string m_name;                             //!< model name
+    std::string m_fingerprint;                      //!< weights' fingerprint
+    std::shared_ptr<AnswerStore> m_store;           //!< answers shared across runs
     llm::Transformer m_model;                       //!< the transformer
     bool m_memoize{true};                           //!< reuse identical answers
     std::size_t m_contextCacheSize{16};             //!< contexts kept

@@ -193,6 +193,44 @@ CeCollmEdgeServer::BuildDecoder()
     m_decoder = std::make_unique<llm::EarlyExitDecoder>(model, policy);
 }
 
+llm::EarlyExitAnswer
+CeCollmEdgeServer::Answer(const WorkloadItem& item, const WorkloadContext& context) const
+{
+    std::shared_ptr<AnswerStore> store = m_model->GetAnswerStore();
+    std::string key;
+    if (store)
+    {
+        // Everything the answer depends on: weights, policy and the request's texts, each
+        // text prefixed by its length so that keys never collide.
+        const llm::EarlyExitPolicy& policy = GetPolicy();
+        std::ostringstream text;
+        text.precision(17);
+        text << m_model->GetFingerprint() << "\nsplit " << policy.splitLayer << " exits";
+        for (int64_t exit : policy.exitLayers)
+        {
+            text << ' ' << exit;
+        }
+        text << " threshold " << policy.threshold << " defer " << policy.defer << " precision "
+             << static_cast<int>(policy.precision) << '\n'
+             << context.text.size() << ':' << context.text << item.query.size() << ':' << item.query
+             << item.answerTokens << ':' << item.continuation;
+        key = text.str();
+        if (std::optional<llm::EarlyExitAnswer> stored = store->LoadEarlyExit(key))
+        {
+            return *stored;
+        }
+    }
+    llm::EarlyExitAnswer answer = m_decoder->Answer(llm::ByteTokenizer::Encode(context.text, true),
+                                                    llm::ByteTokenizer::Encode(item.query),
+                                                    item.answerTokens,
+                                                    llm::ByteTokenizer::Encode(item.continuation));
+    if (store)
+    {
+        store->SaveEarlyExit(key, answer);
+    }
+    return answer;
+}
+
 void
 CeCollmEdgeServer::SetWorkload(std::shared_ptr<const WorkloadTrace> workload)
 {
@@ -320,13 +358,7 @@ CeCollmEdgeServer::Serve(const ServedRequest& request)
     auto memo = m_memo.find(key);
     if (memo == m_memo.end())
     {
-        memo = m_memo
-                   .emplace(key,
-                            m_decoder->Answer(llm::ByteTokenizer::Encode(context.text, true),
-                                              llm::ByteTokenizer::Encode(item.query),
-                                              item.answerTokens,
-                                              llm::ByteTokenizer::Encode(item.continuation)))
-                   .first;
+        memo = m_memo.emplace(key, Answer(item, context)).first;
     }
     const llm::EarlyExitAnswer& answer = memo->second;
     ExecutedAnswer executed;

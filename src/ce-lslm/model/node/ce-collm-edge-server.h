@@ -123,6 +123,13 @@ class CeCollmEdgeServer : public RequestServer
     };
 
     void BuildDecoder();
+    /**
+     * \param item the request
+     * \param context its context
+     * \return what the partitioned model does for it, from the model's answer store when one
+     * is set and holds it (else computed, and kept there)
+     */
+    llm::EarlyExitAnswer Answer(const WorkloadItem& item, const WorkloadContext& context) const;
     /// Submit the current token's job (its layers and the exit heads below the split it reads).
     void StartToken(Session& s);
     /// The current token's job ended.

@@ -1,0 +1,197 @@
+#!/usr/bin/python3
+"""scripts/sweep.py and scripts/plot.py end to end: a 2 x 2 grid with 2 replicas runs, resumes
+after an interruption, runs as a SLURM array (SLURM_ARRAY_TASK_ID set) with identical results,
+and its figures are non-empty PNG and PDF files.
+
+Run by CTest (test/CMakeLists.txt) with CE_LSLM_SIM (the simulator) and CE_LSLM_TEST_TMP set.
+"""
+
+import csv
+import json
+import os
+import pathlib
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import unittest
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+SWEEP = REPO / "scripts" / "sweep.py"
+PLOT = REPO / "scripts" / "plot.py"
+SIM = os.environ.get("CE_LSLM_SIM", str(REPO / "build" / "bin" / "ce-lslm-sim"))
+TMP = pathlib.Path(os.environ.get("CE_LSLM_TEST_TMP", "/tmp/ce-lslm-test")) / "sweep-test"
+
+# 2 modes x 2 terminal counts x 2 replicas; short runs of the real edge model.
+GRID = {
+    "name": "load",
+    "set": {"simulation.duration_s": 2, "simulation.drain_s": 10,
+            "workload.arrival_rate_per_s": 1.0},
+    "axes": {"mode": ["network-only", "edge-only"], "topology.terminals": [1, 2]},
+    "replicas": 2,
+}
+
+
+def sweep(*arguments, env=None, check=True):
+    result = subprocess.run(["/usr/bin/python3", str(SWEEP), *map(str, arguments),
+                             "--sim", SIM], capture_output=True, text=True, env=env)
+    if check and result.returncode != 0:
+        raise AssertionError("sweep.py %s failed (%d):\n%s%s" % (
+            " ".join(map(str, arguments)), result.returncode, result.stdout, result.stderr))
+    return result
+
+
+def rows(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+class SweepTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        shutil.rmtree(TMP, ignore_errors=True)
+        TMP.mkdir(parents=True)
+        cls.file = TMP / "load.json"
+        cls.file.write_text(json.dumps(GRID))
+
+    def test_local_run_resume_and_results(self):
+        out = TMP / "local" / "load"
+        points = sweep("list", self.file).stdout.splitlines()
+        self.assertEqual(len(points), 8)
+
+        # An interrupted sweep: two points finished, one left half-written (no point.json).
+        sweep("task", self.file, "--out", out, "--index", 0)
+        sweep("task", self.file, "--out", out, "--index", 5)
+        first = points[0].split("\t")[1]
+        finished_at = (out / "runs" / first / "point.json").stat().st_mtime_ns
+        half = out / "runs" / points[2].split("\t")[1]
+        half.mkdir(parents=True)
+        (half / "summary.json").write_text("{}")
+
+        result = sweep("run", self.file, "--out", out, "--jobs", 2)
+        self.assertIn("8 points, 2 already finished, 6 to run", result.stderr)
+        self.assertIn("ETA", result.stderr)
+        self.assertEqual((out / "runs" / first / "point.json").stat().st_mtime_ns, finished_at)
+        table = rows(out / "results.csv")
+        self.assertEqual(len(table), 8)
+        for column in ("point", "case", "run", "mode", "topology.terminals",
+                       "requests.arrived", "latency_ms.ttft.mean", "throughput.requests_per_s",
+                       "links.backhaul.app_bytes_sent", "offered_rps", "stability"):
+            self.assertIn(column, table[0])
+        self.assertEqual(sorted({r["run"] for r in table}), ["1", "2"])
+        self.assertEqual(sorted({(r["mode"], r["topology.terminals"]) for r in table}),
+                         [("edge-only", "1"), ("edge-only", "2"), ("network-only", "1"),
+                          ("network-only", "2")])
+        for row in table:
+            arrived, completed = int(row["requests.arrived"]), int(row["requests.completed"])
+            if arrived:
+                self.assertAlmostEqual(float(row["stability"]), completed / arrived)
+        # The edge model's answers went to the shared store.
+        self.assertTrue(any((out / "kernel-store").rglob("*")))
+
+        # Nothing left to do: a second run re-runs nothing and writes the same table.
+        again = sweep("run", self.file, "--out", out)
+        self.assertIn("8 already finished, 0 to run", again.stderr)
+        self.assertEqual(rows(out / "results.csv"), table)
+        self.__class__.local = table
+
+        # Figures from the results: every one a non-empty PNG and PDF.
+        figures = TMP / "figures"
+        for arguments in (
+                ["line", out / "results.csv", "--x", "topology.terminals", "--y",
+                 "latency_ms.ttft.mean", "--y", "stability", "--out", figures / "line"],
+                ["bars", out / "results.csv", "--group", "mode", "--y",
+                 "links.uplink.app_bytes_sent", "--per", "requests.arrived", "--out",
+                 figures / "bars"],
+                ["reference", out.parent, "--out", figures / "reference"]):
+            result = subprocess.run(["/usr/bin/python3", str(PLOT), *map(str, arguments)],
+                                    capture_output=True, text=True)
+            self.assertEqual(result.returncode, 0, result.stderr)
+        drawn = sorted(figures.rglob("*.png"))
+        self.assertEqual(len(drawn), 5)  # line, bars, and the three figures of a "load" sweep
+        for png in drawn:
+            self.assertGreater(png.stat().st_size, 5000)
+            self.assertEqual(png.read_bytes()[:8], b"\x89PNG\r\n\x1a\n")
+            self.assertGreater(png.with_suffix(".pdf").stat().st_size, 1000)
+
+        # A column that does not exist is an error naming it.
+        bad = subprocess.run(["/usr/bin/python3", str(PLOT), "line", str(out / "results.csv"),
+                              "--x", "topology.terminals", "--y", "no.such.metric", "--out",
+                              str(figures / "bad")], capture_output=True, text=True)
+        self.assertEqual(bad.returncode, 2)
+        self.assertIn("no.such.metric", bad.stderr)
+
+    def test_slurm_array_matches_the_local_run(self):
+        out = TMP / "slurm" / "load"
+        script = TMP / "load.slurm"
+        sweep("emit", "slurm", self.file, "--out", out, "--emit-out", script)
+        text = script.read_text()
+        self.assertIn("#SBATCH --array=0-7", text)
+        self.assertIn("collect", text)
+        # Collect before any task ran: every point is missing.
+        self.assertEqual(sweep("collect", self.file, "--out", out, check=False).returncode, 1)
+        for index in range(8):
+            env = dict(os.environ, SLURM_ARRAY_TASK_ID=str(index))
+            result = subprocess.run(["bash", str(script)], capture_output=True, text=True,
+                                    env=env)
+            self.assertEqual(result.returncode, 0, result.stderr)
+        sweep("collect", self.file, "--out", out)
+        table = rows(out / "results.csv")
+        self.assertEqual(len(table), 8)
+        local = TMP / "local" / "load" / "results.csv"
+        if local.is_file():  # same points, same RngRuns: the same numbers
+            self.assertEqual(table, rows(local))
+        # An index outside the grid is refused.
+        env = dict(os.environ, SLURM_ARRAY_TASK_ID="8")
+        self.assertEqual(subprocess.run(["bash", str(script)], capture_output=True,
+                                        env=env).returncode, 2)
+        jobs = sweep("emit", "jobs", self.file, "--out", out).stdout.splitlines()
+        self.assertEqual(len(jobs), 8)
+        self.assertTrue(all(" task " in line and "--index %d" % i in line
+                            for i, line in enumerate(jobs)))
+
+    def test_interrupt_kills_the_runs_and_resume_finishes(self):
+        out = TMP / "interrupt" / "load"
+        process = subprocess.Popen(["/usr/bin/python3", str(SWEEP), "run", str(self.file),
+                                    "--out", str(out), "--jobs", "1", "--sim", SIM,
+                                    "--no-kernel-store"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        while not list((out / "runs").glob("*/point.json")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+        self.assertEqual(process.returncode, 130, stderr)
+        self.assertIn("interrupted", stderr)
+        done = len(list((out / "runs").glob("*/point.json")))
+        self.assertGreaterEqual(done, 1)
+        self.assertLess(done, 8)
+        self.assertFalse((out / "kernel-store").exists())
+        result = sweep("run", self.file, "--out", out, "--no-kernel-store")
+        self.assertIn("%d already finished" % done, result.stderr)
+        self.assertEqual(len(rows(out / "results.csv")), 8)
+
+    def test_bad_sweep_files_name_the_key(self):
+        cases = [({"axes": {"mode": []}}, "axes.mode"),
+                 ({"replicas": 0}, "replicas"),
+                 ({"runs": [1], "replicas": 2}, "runs"),
+                 ({"axes": {"x": [1, 1]}}, "axes.x"),
+                 ({"cases": [{"label": "a"}, {"label": "a"}]}, "cases[1].label"),
+                 ({"base": "missing.json"}, "base"),
+                 ({"axis": {}}, "unknown key 'axis'")]
+        for spec, expected in cases:
+            path = TMP / "bad.json"
+            path.write_text(json.dumps(spec))
+            result = sweep("list", path, check=False)
+            self.assertEqual(result.returncode, 2, spec)
+            self.assertIn(expected, result.stderr)
+            self.assertIn(str(path), result.stderr)
+        path.write_text("{ not json")
+        result = sweep("list", path, check=False)
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("line 1 column 3", result.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
