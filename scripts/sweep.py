@@ -17,6 +17,10 @@ A sweep file (JSON) names a base scenario, the parameters to vary and the replic
       "timeout_s": 3600                        optional: a run longer than this fails
     }
 
+Every run of a sweep shares <out>/kernel-store (simulation.kernel_store): the real transformer's
+answer to a request is computed once per sweep, not once per run; results are byte-identical
+either way (--no-kernel-store turns it off).
+
 Every key of `ce-lslm-sim --config-reference` may be an axis, a case key or a `set` key. A point
 is one case x one combination of axis values x one run. Its outputs (summary.json, requests.csv,
 the command line and the simulator's log) go to <out>/runs/<point id>/, where the id is derived
@@ -231,10 +235,14 @@ def format_value(value):
 class Runner:
     """Runs points of one sweep into <out>/runs/<id>/ with ce-lslm-sim."""
 
-    def __init__(self, sweep, out, simulator):
+    def __init__(self, sweep, out, simulator, store=True):
         self.sweep = sweep
         self.out = pathlib.Path(out)
         self.simulator = pathlib.Path(simulator)
+        # The executed model's answers are shared by every run of the sweep (identical results,
+        # far less kernel work), unless the sweep sets the key itself or --no-kernel-store.
+        self.store = store and "simulation.kernel_store" not in sweep.swept_keys() + [
+            k for k, _ in sweep.common]
         self.processes = set()
         self.lock = threading.Lock()
         self.stopping = False
@@ -258,23 +266,24 @@ class Runner:
             command += ["--config", str(self.sweep.base)]
         for key, value in point.overrides:
             command += ["--set", "%s=%s" % (key, format_value(value))]
+        if self.store:
+            command += ["--set", "simulation.kernel_store=%s" % (self.out / "kernel-store")]
         return command + ["--run", str(point.run), "--out", str(directory), "--quiet"]
 
     def run_point(self, point):
         """Run one point; return None on success, else the reason it failed.
 
-        The outputs are written to a scratch directory renamed into place when the run succeeds,
-        so an interrupted point is never mistaken for a finished one.
+        point.json is written last (atomically) and only when the run succeeded: a directory
+        without it (an interrupted or failed run) is never mistaken for a finished point.
         """
-        final = self.point_dir(point)
-        scratch = final.with_name(final.name + ".partial")
-        shutil.rmtree(scratch, ignore_errors=True)
-        scratch.mkdir(parents=True)
-        command = self.command(point, scratch)
-        with open(scratch / "command.txt", "w") as f:
+        directory = self.point_dir(point)
+        shutil.rmtree(directory, ignore_errors=True)
+        directory.mkdir(parents=True)
+        command = self.command(point, directory)
+        with open(directory / "command.txt", "w") as f:
             f.write(" ".join(shlex.quote(part) for part in command) + "\n")
         start = time.monotonic()
-        with open(scratch / "log.txt", "w") as log:
+        with open(directory / "log.txt", "w") as log:
             with self.lock:
                 if self.stopping:
                     return "interrupted"
@@ -293,15 +302,15 @@ class Runner:
         if status != 0:
             if isinstance(status, int):
                 status = "exit status %d" % status
-            return "%s (log: %s)" % (status, scratch / "log.txt")
-        if not (scratch / "summary.json").is_file():
-            return "no summary.json written (log: %s)" % (scratch / "log.txt")
-        with open(scratch / "point.json", "w") as f:
+            return "%s (log: %s)" % (status, directory / "log.txt")
+        if not (directory / "summary.json").is_file():
+            return "no summary.json written (log: %s)" % (directory / "log.txt")
+        temporary = directory / "point.json.partial"
+        with open(temporary, "w") as f:
             json.dump({"id": point.id, "index": point.index, "case": point.case,
                        "run": point.run, "overrides": dict(point.overrides),
                        "wall_s": round(time.monotonic() - start, 3)}, f, indent=1)
-        shutil.rmtree(final, ignore_errors=True)
-        scratch.rename(final)
+        temporary.replace(directory / "point.json")
         return None
 
     def stop(self):
@@ -348,9 +357,9 @@ def clock(seconds):
     return "%d:%02d:%02d" % (seconds // 3600, seconds // 60 % 60, seconds % 60)
 
 
-def run_all(sweep, out, simulator, jobs):
+def run_all(sweep, out, simulator, jobs, store):
     """Run every unfinished point with `jobs` workers; return {point id: failure reason}."""
-    runner = Runner(sweep, out, simulator)
+    runner = Runner(sweep, out, simulator, store)
     todo = [p for p in sweep.points if not runner.finished(p)]
     skipped = len(sweep.points) - len(todo)
     sys.stderr.write("sweep %s: %d points, %d already finished, %d to run with %d worker%s -> %s\n"
@@ -445,10 +454,11 @@ def collect(sweep, out):
 # Cluster scripts
 
 
-def emit(kind, sweep, out, simulator, script=None):
+def emit(kind, sweep, out, simulator, store, script=None):
     """The text of a SLURM array script or of a command-per-line job file."""
     me = pathlib.Path(__file__).resolve()
-    common = "--out %s --sim %s" % (shlex.quote(str(out)), shlex.quote(str(simulator)))
+    common = "--out %s --sim %s%s" % (shlex.quote(str(out)), shlex.quote(str(simulator)),
+                                      "" if store else " --no-kernel-store")
     sweep_file = shlex.quote(str(sweep.path))
     if kind == "jobs":
         # One self-contained command per line: GNU parallel (--sshloginfile) or xargs -P runs
@@ -493,6 +503,9 @@ def main(argv):
                         help="task: grid point index (default $SLURM_ARRAY_TASK_ID)")
     parser.add_argument("--sim", default=str(DEFAULT_SIM), help="ce-lslm-sim binary")
     parser.add_argument("--emit-out", help="emit: write the script here (default stdout)")
+    parser.add_argument("--no-kernel-store", dest="store", action="store_false",
+                        help="do not share executed-model answers between the runs "
+                             "(<out>/kernel-store; results are identical either way)")
     args = parser.parse_args(argv)
 
     try:
@@ -521,7 +534,7 @@ def main(argv):
             print("%d\t%s\t%s" % (point.index, point.id, point.describe()))
         return 0
     if args.command == "emit":
-        text = emit(kind, sweep, out, args.sim,
+        text = emit(kind, sweep, out, args.sim, args.store,
                     pathlib.Path(args.emit_out).resolve() if args.emit_out else None)
         if args.emit_out:
             pathlib.Path(args.emit_out).write_text(text)
@@ -548,7 +561,7 @@ def main(argv):
                              % (index, len(sweep.points) - 1))
             return 2
         point = sweep.points[index]
-        runner = Runner(sweep, out, args.sim)
+        runner = Runner(sweep, out, args.sim, args.store)
         if runner.finished(point):
             sys.stderr.write("%s already finished\n" % point.id)
             return 0
@@ -557,7 +570,7 @@ def main(argv):
         return 1 if failure else 0
 
     try:
-        failures = run_all(sweep, out, args.sim, args.jobs)
+        failures = run_all(sweep, out, args.sim, args.jobs, args.store)
     except KeyboardInterrupt:
         return 130
     missing = collect(sweep, out)
