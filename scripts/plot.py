@@ -342,8 +342,8 @@ REFERENCE = [
               "links.backhaul.app_bytes_sent", "links.edge_edge.app_bytes_sent"],
           title="Application bytes per request on each link")),
     ("ce-collm-work", "ce-collm", "bars",
-     dict(group="case", ys=["compute.cloud_s", "compute.edge_s"],
-          title="Where the work runs: busy time of the cloud and edge devices")),
+     dict(group="case", ys=["compute.cloud_s", "compute.edge_s"], where=["edge.device=l4"],
+          title="Where the work runs: busy time of the cloud and the edge (L4)")),
 ]
 
 

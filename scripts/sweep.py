@@ -19,7 +19,8 @@ A sweep file (JSON) names a base scenario, the parameters to vary and the replic
 
 Every run of a sweep shares <out>/kernel-store (simulation.kernel_store): the real transformer's
 answer to a request is computed once per sweep, not once per run; results are byte-identical
-either way (--no-kernel-store turns it off).
+either way (--kernel-store DIR shares another directory, e.g. between sweeps;
+--no-kernel-store turns it off).
 
 Every key of `ce-lslm-sim --config-reference` may be an axis, a case key or a `set` key. A point
 is one case x one combination of axis values x one run. Its outputs (summary.json, requests.csv,
@@ -28,10 +29,13 @@ from the point's overrides, so a finished point is found again after the sweep f
 
 Commands:
     sweep.py run SWEEP [--out DIR] [--jobs N]      run every unfinished point, then collect
+    sweep.py run SWEEP --emit slurm [--emit-out F] instead of running: a SLURM job-array script,
+                                                   one task per point, then collect
+    sweep.py run SWEEP --emit jobs [--emit-out F]  instead of running: one command per point and
+                                                   line (GNU parallel --sshloginfile, xargs -P)
     sweep.py list SWEEP                            print the points (index, id, overrides)
     sweep.py task SWEEP [--index I]                run one point: I, or $SLURM_ARRAY_TASK_ID
     sweep.py collect SWEEP [--out DIR]             (re)write <out>/results.csv from finished points
-    sweep.py emit slurm|jobs SWEEP [--out DIR]     write a SLURM array script / one command per line
 
 The results table has one row per finished point: point, index, case, run, one column per swept
 key (axes, case keys), then every scalar of summary.json (dotted: latency_ms.ttft.mean, ...) and
@@ -235,14 +239,15 @@ def format_value(value):
 class Runner:
     """Runs points of one sweep into <out>/runs/<id>/ with ce-lslm-sim."""
 
-    def __init__(self, sweep, out, simulator, store=True):
+    def __init__(self, sweep, out, simulator, store=None):
         self.sweep = sweep
         self.out = pathlib.Path(out)
         self.simulator = pathlib.Path(simulator)
         # The executed model's answers are shared by every run of the sweep (identical results,
-        # far less kernel work), unless the sweep sets the key itself or --no-kernel-store.
-        self.store = store and "simulation.kernel_store" not in sweep.swept_keys() + [
-            k for k, _ in sweep.common]
+        # far less kernel work), unless the sweep sets the key itself or store is "".
+        own = "simulation.kernel_store" in sweep.swept_keys() + [k for k, _ in sweep.common]
+        self.store = None if own or store == "" else pathlib.Path(
+            store or self.out / "kernel-store").resolve()
         self.processes = set()
         self.lock = threading.Lock()
         self.stopping = False
@@ -267,7 +272,7 @@ class Runner:
         for key, value in point.overrides:
             command += ["--set", "%s=%s" % (key, format_value(value))]
         if self.store:
-            command += ["--set", "simulation.kernel_store=%s" % (self.out / "kernel-store")]
+            command += ["--set", "simulation.kernel_store=%s" % self.store]
         return command + ["--run", str(point.run), "--out", str(directory), "--quiet"]
 
     def run_point(self, point):
@@ -457,8 +462,11 @@ def collect(sweep, out):
 def emit(kind, sweep, out, simulator, store, script=None):
     """The text of a SLURM array script or of a command-per-line job file."""
     me = pathlib.Path(__file__).resolve()
-    common = "--out %s --sim %s%s" % (shlex.quote(str(out)), shlex.quote(str(simulator)),
-                                      "" if store else " --no-kernel-store")
+    common = "--out %s --sim %s" % (shlex.quote(str(out)), shlex.quote(str(simulator)))
+    if store == "":
+        common += " --no-kernel-store"
+    elif store:
+        common += " --kernel-store %s" % shlex.quote(str(pathlib.Path(store).resolve()))
     sweep_file = shlex.quote(str(sweep.path))
     if kind == "jobs":
         # One self-contained command per line: GNU parallel (--sshloginfile) or xargs -P runs
@@ -494,32 +502,32 @@ def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog="See the module docstring (or doc/tutorial.rst).")
-    parser.add_argument("command", choices=["run", "list", "task", "collect", "emit"])
-    parser.add_argument("arguments", nargs="+", help="SWEEP, or for emit: slurm|jobs SWEEP")
+    parser.add_argument("command", choices=["run", "list", "task", "collect"])
+    parser.add_argument("sweep", help="the sweep file (JSON)")
     parser.add_argument("--out", help="sweep directory (default traces/sweeps/<name>)")
     parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
                         help="local worker processes for run (default: the number of cores)")
     parser.add_argument("--index", type=int,
                         help="task: grid point index (default $SLURM_ARRAY_TASK_ID)")
     parser.add_argument("--sim", default=str(DEFAULT_SIM), help="ce-lslm-sim binary")
-    parser.add_argument("--emit-out", help="emit: write the script here (default stdout)")
-    parser.add_argument("--no-kernel-store", dest="store", action="store_false",
-                        help="do not share executed-model answers between the runs "
-                             "(<out>/kernel-store; results are identical either way)")
+    parser.add_argument("--emit", choices=["slurm", "jobs"],
+                        help="run: write a SLURM array script or a job file instead of running")
+    parser.add_argument("--emit-out", help="--emit: write the script here (default stdout)")
+    parser.add_argument("--kernel-store", dest="store", metavar="DIR",
+                        help="directory where the runs share executed-model answers (default "
+                             "<out>/kernel-store; several sweeps may share one; results are "
+                             "identical either way)")
+    parser.add_argument("--no-kernel-store", dest="store", action="store_const", const="",
+                        help="do not share executed-model answers between the runs")
     args = parser.parse_args(argv)
 
     try:
-        if args.command == "emit":
-            if len(args.arguments) != 2 or args.arguments[0] not in ("slurm", "jobs"):
-                raise SweepError("emit takes slurm|jobs and a sweep file")
-            kind, sweep_file = args.arguments
-        else:
-            if len(args.arguments) != 1:
-                raise SweepError("%s takes one sweep file" % args.command)
-            kind, sweep_file = None, args.arguments[0]
-        sweep = Sweep(sweep_file)
+        if args.emit and args.command != "run":
+            raise SweepError("--emit goes with run")
+        sweep = Sweep(args.sweep)
         out = pathlib.Path(args.out or REPO / "traces" / "sweeps" / sweep.name).resolve()
-        if args.command in ("run", "task") and not pathlib.Path(args.sim).is_file():
+        if args.command in ("run", "task") and not args.emit and not pathlib.Path(
+                args.sim).is_file():
             raise SweepError("simulator '%s' does not exist (build first: scripts/build.sh)"
                              % args.sim)
         if args.jobs < 1:
@@ -533,12 +541,12 @@ def main(argv):
         for point in sweep.points:
             print("%d\t%s\t%s" % (point.index, point.id, point.describe()))
         return 0
-    if args.command == "emit":
-        text = emit(kind, sweep, out, args.sim, args.store,
+    if args.emit:
+        text = emit(args.emit, sweep, out, args.sim, args.store,
                     pathlib.Path(args.emit_out).resolve() if args.emit_out else None)
         if args.emit_out:
             pathlib.Path(args.emit_out).write_text(text)
-            if kind == "slurm":
+            if args.emit == "slurm":
                 (out / "slurm").mkdir(parents=True, exist_ok=True)
         else:
             sys.stdout.write(text)

@@ -125,7 +125,7 @@ class SweepTest(unittest.TestCase):
     def test_slurm_array_matches_the_local_run(self):
         out = TMP / "slurm" / "load"
         script = TMP / "load.slurm"
-        sweep("emit", "slurm", self.file, "--out", out, "--emit-out", script)
+        sweep("run", self.file, "--emit", "slurm", "--out", out, "--emit-out", script)
         text = script.read_text()
         self.assertIn("#SBATCH --array=0-7", text)
         self.assertIn("collect", text)
@@ -146,7 +146,7 @@ class SweepTest(unittest.TestCase):
         env = dict(os.environ, SLURM_ARRAY_TASK_ID="8")
         self.assertEqual(subprocess.run(["bash", str(script)], capture_output=True,
                                         env=env).returncode, 2)
-        jobs = sweep("emit", "jobs", self.file, "--out", out).stdout.splitlines()
+        jobs = sweep("run", self.file, "--emit", "jobs", "--out", out).stdout.splitlines()
         self.assertEqual(len(jobs), 8)
         self.assertTrue(all(" task " in line and "--index %d" % i in line
                             for i, line in enumerate(jobs)))
