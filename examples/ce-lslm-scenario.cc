@@ -43,7 +43,12 @@ main(int argc, char** argv)
     double duration = 10;
     CommandLine cmd(__FILE__);
     cmd.AddValue("config", "scenario file (JSON; default: the default scenario)", file);
-    cmd.AddValue("mode", "inference mode: cloud-only, edge-only or network-only", mode);
+    std::string modes;
+    for (const std::string& name : InferenceMode::Names())
+    {
+        modes += (modes.empty() ? "" : ", ") + name;
+    }
+    cmd.AddValue("mode", "inference mode: " + modes, mode);
     cmd.AddValue("terminals", "number of terminals", terminals);
     cmd.AddValue("duration", "arrival window, in s", duration);
     cmd.Parse(argc, argv);
@@ -56,6 +61,9 @@ main(int argc, char** argv)
         ScenarioConfig::SetText(document, "mode", mode, "--mode");
         ScenarioConfig::SetValue(document, "topology.terminals", terminals, "--terminals");
         ScenarioConfig::SetValue(document, "simulation.duration_s", duration, "--duration");
+        // ns-3's own --RngRun and --RngSeed choose the replica; the scenario records them.
+        ScenarioConfig::SetValue(document, "simulation.run", RngSeedManager::GetRun(), "--RngRun");
+        ScenarioConfig::SetValue(document, "simulation.seed", RngSeedManager::GetSeed(), "--RngSeed");
         ScenarioConfig config(document, file.empty() ? "default scenario" : file);
 
         // 2. Build it: nodes, radio, models, applications.

@@ -76,14 +76,21 @@ class Table:
         return sorted({r[key] for r in self.rows}, key=plot.natural_key)
 
 
+def number_text(value, digits):
+    """A number with `digits` significant digits, without exponents for large values."""
+    if abs(value) >= 10 ** digits:
+        return "{:,.0f}".format(value)
+    return "%.*g" % (digits, value)
+
+
 def fmt(cell, digits=3, unit=""):
     """'mean ± ci unit', or '–' when there is no value."""
     if cell is None:
         return "–"
     mean, half, count = cell
-    text = "%.*g" % (digits, mean)
+    text = number_text(mean, digits)
     if count > 1 and half > 0:
-        text += " ± %.*g" % (2, half)
+        text += " ± " + number_text(half, 2)
     return text + unit
 
 

@@ -193,5 +193,58 @@ class SweepTest(unittest.TestCase):
         self.assertIn("line 1 column 3", result.stderr)
 
 
+def write_results(directory, spec, table):
+    """A sweep directory as sweep.py leaves it: sweep.json and results.csv."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "sweep.json").write_text(json.dumps(spec))
+    with open(directory / "results.csv", "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(table[0]))
+        writer.writeheader()
+        writer.writerows(table)
+
+
+class ReportTest(unittest.TestCase):
+    """report.py's claims from hand-made results whose answers are known."""
+
+    def test_claims_are_computed_from_the_results(self):
+        root = TMP / "report"
+        shutil.rmtree(root, ignore_errors=True)
+        load = []
+        for case, e2e, rps, stability in (("cloud-only", 1000, 10, 0.5),
+                                          ("ce-lslm", 600, 20, 0.999),
+                                          ("edge-only", 500, 20, 1.0)):
+            for run, jitter in (("1", -1), ("2", 1)):
+                load.append({"case": case, "run": run, "topology.terminals": "8",
+                             "requests.arrived": "100", "latency_ms.e2e.mean": e2e + jitter,
+                             "latency_ms.ttft.mean": e2e / 10, "throughput.requests_per_s": rps,
+                             "stability": stability, "offered_rps": 20})
+        write_results(root / "load", {"description": "hand-made", "axes": {}}, load)
+        collm = []
+        for case, e2e, cloud_s in (("cloud-only", 1000, 10.0), ("ce-collm 0.8", 900, 1.5)):
+            collm.append({"case": case, "run": "1", "edge.device": "l4",
+                          "requests.arrived": "10", "latency_ms.e2e.mean": e2e,
+                          "compute.cloud_s": cloud_s, "quality.agreement": 0.99,
+                          "quality.bpb": 2.5, "ce_collm.cloud_flops_saved": 0.7})
+        write_results(root / "ce-collm", {"description": "hand-made"}, collm)
+        out = root / "results.md"
+        result = subprocess.run(["/usr/bin/python3", str(REPO / "scripts" / "report.py"),
+                                 str(root), "--figures", str(root / "figures"), "--out",
+                                 str(out)], capture_output=True, text=True)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        text = out.read_text()
+        self.assertIn("8 users: -40.0 %", text)           # e2e 600 vs 1000
+        self.assertIn("2.00× (20 vs 10 req/s)", text)     # peak throughput ratio
+        self.assertIn("ce-lslm lowest 0.999 (8 users)", text)
+        self.assertIn("l4 edge: -10.0 % (e2e 900 vs 1,000 ms)", text)
+        self.assertIn("l4 edge: 85.0 %", text)            # 1 - 1.5 / 10 of the cloud's busy time
+        self.assertIn("600 ± 13", text)                   # mean ± t(0.975, 1) * s / sqrt(2)
+        # Without the ce-collm results the report says which sweep is missing.
+        shutil.rmtree(root / "ce-collm")
+        result = subprocess.run(["/usr/bin/python3", str(REPO / "scripts" / "report.py"),
+                                 str(root), "--out", str(out)], capture_output=True, text=True)
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("ce-collm", result.stderr)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
