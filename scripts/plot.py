@@ -334,7 +334,7 @@ REFERENCE = [
           title="Completion within the deadline vs radio blockage")),
     ("ttft-vs-backhaul", "backhaul", "line",
      dict(x="topology.backhaul.rate_mbps", series="ce_lslm.schedule",
-          ys=["latency_ms.ttft.mean"], xlog=True, ylog=True,
+          ys=["latency_ms.ttft.mean", "latency_ms.ttft.p95"], xlog=True, ylog=True,
           title="CE-LSLM: pipelined vs sequential KV loading")),
     ("bytes-per-link", "links", "bars",
      dict(group="case", per="requests.arrived", ylog=True,

@@ -31,14 +31,15 @@ FIGURES = [
     ("throughput-vs-load", "load",
      "Completed requests per second against the offered load (dotted: throughput = load)."),
     ("stability-vs-load", "load",
-     "Share of the arrived requests completed within the 10 s deadline against the offered "
-     "load."),
+     "Share of the arrived requests completed within the deadline (workload.deadline_s) "
+     "against the offered load."),
     ("stability-vs-blockage", "blockage",
      "Completion within the deadline, and p95 time to first token, against the rate of 400 ms "
      "radio blockages per terminal (mmWave cell)."),
     ("ttft-vs-backhaul", "backhaul",
-     "CE-LSLM mean time to first token against the backhaul rate: context KV used layer by "
-     "layer as it arrives (overlapped) or after it has all arrived (sequential)."),
+     "CE-LSLM time to first token (mean and p95) against the backhaul rate, every request "
+     "loading its context's KV: used layer by layer as it arrives (overlapped) or after it has "
+     "all arrived (sequential)."),
     ("bytes-per-link", "links",
      "Application bytes per arrived request on each link class (log scale)."),
     ("ce-collm-work", "ce-collm",
@@ -151,26 +152,33 @@ def ce_lslm_claims(load, blockage):
 
     ours, cloud = peak("ce-lslm"), peak("cloud-only")
     ratio = "%.2f×" % (ours[0] / cloud[0]) if ours and cloud and cloud[0] else "–"
+    top = {"case": "ce-lslm", "topology.terminals": loads[-1]}
+    offered = load.cell("offered_rps", top)
+    bound = (", a lower bound: ce-lslm still keeps up with the largest load"
+             if ours and offered and ours[0] >= 0.9 * offered[0] else "")
     rows.append(["CE-LSLM concurrent throughput vs centralized (peak completed requests/s over "
-                 "the loads)", "2.1×", "%s (%s vs %s req/s)" % (ratio, fmt(ours), fmt(cloud)),
-                 "load"])
+                 "the loads)", "2.1×",
+                 "%s (%s vs %s req/s%s)" % (ratio, fmt(ours), fmt(cloud), bound), "load"])
 
-    def lowest(table, case, axis):
+    def lowest(table, case, axis, unit):
         cells = [(v, table.cell("stability", {"case": case, axis: v})) for v in table.values(axis)]
         cells = [(v, c) for v, c in cells if c]
-        return min(cells, key=lambda vc: vc[1][0]) if cells else (None, None)
+        if not cells:
+            return None
+        value, cell = min(cells, key=lambda vc: vc[1][0])
+        if cell[0] == 1:
+            return "%s 1 at every point" % case
+        return "%s lowest %s (%s %s)" % (case, fmt(cell, 4), value, unit)
 
-    text = []
-    for case in ("ce-lslm", "cloud-only", "edge-only"):
-        value, cell = lowest(load, case, "topology.terminals")
-        if cell:
-            text.append("%s lowest %s (%s users)" % (case, fmt(cell, 4), value))
+    text = [lowest(load, case, "topology.terminals", "users")
+            for case in ("ce-lslm", "cloud-only", "edge-only")]
     if blockage:
-        for case in ("ce-lslm", "cloud-only"):
-            value, cell = lowest(blockage, case, "topology.radio.blockage_rate_per_s")
-            if cell:
-                text.append("%s under blockage lowest %s (%s/s)" % (case, fmt(cell, 4), value))
-    rows.append(["CE-LSLM system stability (completed within the 10 s deadline / arrived)",
+        text += ["under blockage: " + (lowest(blockage, case, "topology.radio.blockage_rate_per_s",
+                                              "blockages/s") or "")
+                 for case in ("ce-lslm", "cloud-only")]
+    text = [t for t in text if t and not t.endswith(": ")]
+    rows.append(["CE-LSLM system stability (completed within the %s s deadline / arrived)"
+                 % resolved(load, "workload.deadline_s"),
                  "99.99 %", "; ".join(text), "load, blockage"])
     return rows
 
@@ -205,6 +213,96 @@ def ce_collm_claims(collm):
     rows.append(["CE-CoLLM answer quality vs the cloud LLM (token agreement; bits per byte vs "
                  "cloud-only)", "within ~1 point", "; ".join(quality_text), "ce-collm"])
     return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# What the numbers say (every sentence is computed from the results)
+
+
+def resolved(table, key):
+    """A key of the resolved configuration of the sweep's first finished run."""
+    for summary in sorted((table.directory / "runs").glob("*/summary.json")):
+        with open(summary) as f:
+            value = json.load(f).get("config", {})
+        for part in key.split("."):
+            value = value.get(part, {}) if isinstance(value, dict) else {}
+        return value if value != {} else None
+    return None
+
+
+def load_notes(load):
+    notes = []
+    users = load.values("topology.terminals")
+    top = users[-1]
+    for case in load.values("case"):
+        where = {"case": case, "topology.terminals": top}
+        offered = load.cell("offered_rps", where)
+        served = load.cell("throughput.requests_per_s", where)
+        if offered and served:
+            state = ("keeps up with" if served[0] >= 0.9 * offered[0]
+                     else "saturates below")
+            notes.append("At %s users, %s %s the offered %.1f requests/s (it completes %.1f/s)."
+                         % (top, case, state, offered[0], served[0]))
+    cloud = load.cell("compute.cloud_s", {"case": "cloud-only", "topology.terminals": top})
+    ours = load.cell("compute.cloud_s", {"case": "ce-lslm", "topology.terminals": top})
+    if cloud and ours and cloud[0]:
+        notes.append("At %s users, ce-lslm keeps the cloud busy %.1f s against cloud-only's "
+                     "%.1f s (%.1f %%): the cloud prefills each shared context once and the edge "
+                     "answers." % (top, ours[0], cloud[0], 100 * ours[0] / cloud[0]))
+    return notes
+
+
+def collm_notes(collm):
+    notes = []
+    delay = resolved(collm, "topology.backhaul.delay_ms")
+    tpot = collm.cell("latency_ms.tpot.mean", {"case": "cloud-only"})
+    if delay is not None and tpot:
+        notes.append(
+            "Each token the edge defers waits for one edge-cloud round trip (2 × %g ms of "
+            "backhaul delay) plus the cloud's layers, while cloud-only streams a token every "
+            "%.1f ms: with this backhaul, ce-collm's time per token cannot reach cloud-only's, "
+            "whatever the edge device. The paper's saving needs a round trip well below the "
+            "cloud's time per token." % (delay, tpot[0]))
+    for device in collm.values("edge.device"):
+        standalone = collm.cell("latency_ms.tpot.mean", {"case": "ce-collm-edge",
+                                                         "edge.device": device})
+        if standalone:
+            notes.append("The standalone edge on the %s (ce-collm-edge, no cloud) takes %.1f ms "
+                         "per token." % (device, standalone[0]))
+    return notes
+
+
+def blockage_notes(blockage):
+    notes = []
+    axis = "topology.radio.blockage_rate_per_s"
+    for case in blockage.values("case"):
+        p95 = [blockage.cell("latency_ms.ttft.p95", {"case": case, axis: v})
+               for v in blockage.values(axis)]
+        p95 = [c[0] for c in p95 if c]
+        stability = [plot.number(r["stability"]) for r in blockage.rows if r["case"] == case]
+        stability = [v for v in stability if v is not None]
+        if p95 and stability:
+            notes.append("Under blockage, %s's p95 TTFT stays within %.1f–%.1f ms and at least "
+                         "%.4f of its requests complete within the deadline in every run."
+                         % (case, min(p95), max(p95), min(stability)))
+    return notes
+
+
+def backhaul_notes(backhaul):
+    changes = []
+    for rate in backhaul.values("topology.backhaul.rate_mbps"):
+        cells = [backhaul.cell("latency_ms.ttft.mean", {"ce_lslm.schedule": schedule,
+                                                        "topology.backhaul.rate_mbps": rate})
+                 for schedule in ("overlapped", "sequential")]
+        value = change(*cells)
+        if value is not None:
+            changes.append((value, rate))
+    if not changes:
+        return []
+    best, worst = min(changes), max(changes)
+    return ["Overlapping the KV load with the edge's own layers changes the mean TTFT by "
+            "%s (at %s Mbit/s) to %s (at %s Mbit/s) against loading it all first."
+            % (pct(best[0]), best[1], pct(worst[0]), worst[1])]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -285,6 +383,13 @@ def main(argv):
     claims += ce_collm_claims(tables["ce-collm"])
     doc.append(markdown_table(["claim", "paper", "ours (mean ± 95 % CI)", "sweep"], claims))
 
+    notes = load_notes(tables["load"]) + collm_notes(tables["ce-collm"])
+    if "blockage" in tables:
+        notes += blockage_notes(tables["blockage"])
+    if "backhaul" in tables:
+        notes += backhaul_notes(tables["backhaul"])
+    doc += ["", "What the numbers say:", ""] + ["- " + note for note in notes]
+
     doc += ["", "## Figures", ""]
     for name, sweep, caption in FIGURES:
         png = args.figures / (name + ".png")
@@ -307,14 +412,17 @@ def main(argv):
         backhaul = tables["backhaul"]
         rows = []
         for rate in backhaul.values("topology.backhaul.rate_mbps"):
-            cells = {s: backhaul.cell("latency_ms.ttft.mean", {"ce_lslm.schedule": s,
-                                                               "topology.backhaul.rate_mbps": rate})
-                     for s in ("overlapped", "sequential")}
-            rows.append([rate, fmt(cells["overlapped"]), fmt(cells["sequential"]),
-                         pct(change(cells["overlapped"], cells["sequential"]))])
+            row = [rate]
+            for metric in ("latency_ms.ttft.mean", "latency_ms.ttft.p95"):
+                cells = [backhaul.cell(metric, {"ce_lslm.schedule": schedule,
+                                                "topology.backhaul.rate_mbps": rate})
+                         for schedule in ("overlapped", "sequential")]
+                row += [fmt(cells[0]), fmt(cells[1]), pct(change(*cells))]
+            rows.append(row)
         doc += ["", "### backhaul", "",
-                markdown_table(["backhaul (Mbit/s)", "TTFT overlapped (ms)",
-                                "TTFT sequential (ms)", "overlapped vs sequential"], rows)]
+                markdown_table(["backhaul (Mbit/s)", "TTFT mean overlapped (ms)",
+                                "sequential (ms)", "change", "TTFT p95 overlapped (ms)",
+                                "sequential (ms)", "change"], rows)]
     if "links" in tables:
         doc += ["", "### links (bytes per arrived request)", ""]
         links = tables["links"]

@@ -79,8 +79,9 @@ class SweepError(Exception):
 class Point:
     """One run of the grid: its position, label, overrides and RngRun."""
 
-    def __init__(self, index, case, overrides, run, swept):
+    def __init__(self, index, case, overrides, run, swept, combination=0):
         self.index = index
+        self.combination = combination  # position of its axis values in the grid
         self.case = case
         self.overrides = overrides  # ordered [(dotted key, value)]
         self.run = run
@@ -209,12 +210,14 @@ class Sweep:
         swept = set(self.swept_keys())
         points = []
         for label, case in self.cases:
-            for values in itertools.product(*[values for _, values in self.axes]):
+            for combination, values in enumerate(
+                    itertools.product(*[values for _, values in self.axes])):
                 overrides = dict(self.common)
                 overrides.update(case)
                 overrides.update(zip(names, values))
                 for run in self.runs:
-                    points.append(Point(len(points), label, list(overrides.items()), run, swept))
+                    points.append(Point(len(points), label, list(overrides.items()), run, swept,
+                                        combination))
         return points
 
     def swept_keys(self):
@@ -365,7 +368,11 @@ def clock(seconds):
 def run_all(sweep, out, simulator, jobs, store):
     """Run every unfinished point with `jobs` workers; return {point id: failure reason}."""
     runner = Runner(sweep, out, simulator, store)
-    todo = [p for p in sweep.points if not runner.finished(p)]
+    # Replica-major, then axis values, then case: workers running at the same time mostly run
+    # different cases (different models), not replicas or subsets of the same work, which they
+    # would compute side by side before either answer reaches the shared store.
+    todo = sorted((p for p in sweep.points if not runner.finished(p)),
+                  key=lambda p: (sweep.runs.index(p.run), p.combination, p.index))
     skipped = len(sweep.points) - len(todo)
     sys.stderr.write("sweep %s: %d points, %d already finished, %d to run with %d worker%s -> %s\n"
                      % (sweep.name, len(sweep.points), skipped, len(todo), jobs,

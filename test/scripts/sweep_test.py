@@ -233,8 +233,9 @@ class ReportTest(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         text = out.read_text()
         self.assertIn("8 users: -40.0 %", text)           # e2e 600 vs 1000
-        self.assertIn("2.00× (20 vs 10 req/s)", text)     # peak throughput ratio
+        self.assertIn("2.00× (20 vs 10 req/s, a lower bound", text)  # peak throughput ratio
         self.assertIn("ce-lslm lowest 0.999 (8 users)", text)
+        self.assertIn("edge-only 1 at every point", text)
         self.assertIn("l4 edge: -10.0 % (e2e 900 vs 1,000 ms)", text)
         self.assertIn("l4 edge: 85.0 %", text)            # 1 - 1.5 / 10 of the cloud's busy time
         self.assertIn("600 ± 13", text)                   # mean ± t(0.975, 1) * s / sqrt(2)
