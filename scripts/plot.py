@@ -218,11 +218,13 @@ def line_figure(rows, source, x, ys, out, series=None, group=None, where=None, x
     return save(fig, out)
 
 
-def bars_figure(rows, source, group, ys, out, per=None, where=None, ylog=False, title=None):
-    """Grouped bars: one group per value of `group`, one bar (mean, 95 % CI) per y metric."""
+def bars_figure(rows, source, group, ys, out, per=None, where=None, ylog=False, title=None,
+                ylabel=None):
+    """Grouped bars: one group per value of `group` (in the table's order, which is the sweep
+    file's), one bar (mean, 95 % CI) per y metric."""
     rows = select(rows, where, source)
     require(rows, [group, per] + ys, source)
-    groups = sorted({r[group] for r in rows}, key=natural_key)
+    groups = list(dict.fromkeys(r[group] for r in rows))
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(max(5.0, 1.1 * len(groups) * max(1, len(ys) / 2)), 3.8))
     width = 0.8 / len(ys)
@@ -243,8 +245,10 @@ def bars_figure(rows, source, group, ys, out, per=None, where=None, ylog=False, 
     ax.set_xticks(range(len(groups)))
     ax.set_xticklabels(groups, rotation=15)
     ax.set_xlabel(label(group))
-    ylabel = " / ".join(label(y) for y in ys) if len(ys) == 1 else "value"
-    ax.set_ylabel(ylabel + (" per " + per.replace("requests.", "") + " request" if per else ""))
+    if not ylabel:
+        ylabel = label(ys[0]) if len(ys) == 1 else "value"
+        ylabel += " per " + per.replace("requests.", "") + " request" if per else ""
+    ax.set_ylabel(ylabel)
     ax.set_yscale("log" if ylog else "linear")
     if len(ys) > 1:
         ax.legend()
@@ -338,11 +342,13 @@ REFERENCE = [
           title="CE-LSLM: pipelined vs sequential KV loading")),
     ("bytes-per-link", "links", "bars",
      dict(group="case", per="requests.arrived", ylog=True,
+          ylabel="application bytes per arrived request",
           ys=["links.uplink.app_bytes_sent", "links.downlink.app_bytes_sent",
               "links.backhaul.app_bytes_sent", "links.edge_edge.app_bytes_sent"],
           title="Application bytes per request on each link")),
     ("ce-collm-work", "ce-collm", "bars",
      dict(group="case", ys=["compute.cloud_s", "compute.edge_s"], where=["edge.device=l4"],
+          ylabel="busy time over the run (s)",
           title="Where the work runs: busy time of the cloud and the edge (L4)")),
 ]
 
@@ -383,6 +389,7 @@ def main(argv):
     parser.add_argument("--xlog", action="store_true")
     parser.add_argument("--ylog", action="store_true")
     parser.add_argument("--title")
+    parser.add_argument("--ylabel", help="bars: the y axis label")
     parser.add_argument("--kv", help="reference: ce-lslm-kv-eval CSV for the quality figure")
     args = parser.parse_args(argv)
     try:
@@ -396,7 +403,8 @@ def main(argv):
             if not args.group or not args.y:
                 raise PlotError("bars needs --group and at least one --y")
             bars_figure(read_table(args.input), args.input, args.group, args.y, args.out,
-                        per=args.per, where=args.where, ylog=args.ylog, title=args.title)
+                        per=args.per, where=args.where, ylog=args.ylog, title=args.title,
+                        ylabel=args.ylabel)
         elif args.command == "quality":
             quality_figure(args.input, args.out)
         else:
