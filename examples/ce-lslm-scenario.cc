@@ -63,7 +63,10 @@ main(int argc, char** argv)
         ScenarioConfig::SetValue(document, "simulation.duration_s", duration, "--duration");
         // ns-3's own --RngRun and --RngSeed choose the replica; the scenario records them.
         ScenarioConfig::SetValue(document, "simulation.run", RngSeedManager::GetRun(), "--RngRun");
-        ScenarioConfig::SetValue(document, "simulation.seed", RngSeedManager::GetSeed(), "--RngSeed");
+        ScenarioConfig::SetValue(document,
+                                 "simulation.seed",
+                                 RngSeedManager::GetSeed(),
+                                 "--RngSeed");
         ScenarioConfig config(document, file.empty() ? "default scenario" : file);
 
         // 2. Build it: nodes, radio, models, applications.
