@@ -205,11 +205,46 @@ TEST(AnswerStore, TheExecutedModelTakesStoredAnswersOnlyForItsOwnWeights)
     EXPECT_THROW(bare.SetAnswerStore(store), llm::LlmError);
 }
 
+TEST(AnswerStore, AnswersAfterAnAssembledCacheAreKeyedByItsContents)
+{
+    const std::string edge = std::string(CE_LSLM_SOURCE_DIR) + "/models/edge-slm";
+    auto store = std::make_shared<AnswerStore>(FreshTestDir());
+    auto first = ExecutedModel::Load(edge);
+    first->SetAnswerStore(store);
+    const llm::KvCache cat = first->PrefillContext("The cat");
+    const llm::KvCache dog = first->PrefillContext("A dog");
+    const ExecutedAnswer afterCat = first->AnswerAfter(cat, "ctx", " sat", 6, " on the");
+
+    // Another run names other KV with the same context key: computed, not taken from the store.
+    auto second = ExecutedModel::Load(edge);
+    second->SetAnswerStore(store);
+    const ExecutedAnswer afterDog = second->AnswerAfter(dog, "ctx", " sat", 6, " on the");
+    EXPECT_EQ(second->GetCounters().storeHits, 0u);
+    auto plain = ExecutedModel::Load(edge);
+    const ExecutedAnswer direct = plain->AnswerAfter(dog, "", " sat", 6, " on the");
+    EXPECT_EQ(afterDog.tokens, direct.tokens);
+    ExpectSameScore(afterDog.score, direct.score);
+    EXPECT_NE(afterDog.score.nllNats, afterCat.score.nllNats);
+
+    // The same KV under another context key is found.
+    auto third = ExecutedModel::Load(edge);
+    third->SetAnswerStore(store);
+    const ExecutedAnswer again = third->AnswerAfter(cat, "another key", " sat", 6, " on the");
+    EXPECT_EQ(third->GetCounters().storeHits, 1u);
+    EXPECT_EQ(again.tokens, afterCat.tokens);
+    ExpectSameScore(again.score, afterCat.score);
+
+    // A different fusion weight is different KV.
+    llm::KvCache fused = cat;
+    fused.Layer(fused.FirstLayer()).SetContextFusion(3, 0.5F);
+    EXPECT_NE(AnswerStore::CacheFingerprint(fused), AnswerStore::CacheFingerprint(cat));
+}
+
 TEST(AnswerStore, ScenariosGiveTheSameRequestsWithAndWithoutAStore)
 {
     const std::string dir = FreshTestDir();
     const std::string workload = WriteWorkload(dir);
-    for (const std::string mode : {"cloud-only", "ce-collm"})
+    for (const std::string mode : {"cloud-only", "ce-lslm", "ce-collm"})
     {
         SCOPED_TRACE(mode);
         const std::string directory = dir + "/store-" + mode;

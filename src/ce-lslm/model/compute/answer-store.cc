@@ -34,16 +34,41 @@ constexpr std::size_t MAGIC_BYTES = 8;
 
 constexpr uint64_t FNV_BASIS = 14695981039346656037ULL;
 
-/// 64-bit FNV-1a of bytes, continuing from \p hash.
+/// 64-bit FNV-1a of \p size bytes at \p data, continuing from \p hash.
 uint64_t
-Fnv1a(const std::string& bytes, uint64_t hash = FNV_BASIS)
+Fnv1a(const void* data, std::size_t size, uint64_t hash = FNV_BASIS)
 {
-    for (unsigned char byte : bytes)
+    const auto* bytes = static_cast<const unsigned char*>(data);
+    for (std::size_t i = 0; i < size; ++i)
     {
-        hash ^= byte;
+        hash ^= bytes[i];
         hash *= 1099511628211ULL;
     }
     return hash;
+}
+
+/// 64-bit FNV-1a of a string's bytes, continuing from \p hash.
+uint64_t
+Fnv1a(const std::string& bytes, uint64_t hash = FNV_BASIS)
+{
+    return Fnv1a(bytes.data(), bytes.size(), hash);
+}
+
+/// \p hash continued over the bytes of one plain value.
+template<typename T>
+uint64_t
+HashValue(const T& value, uint64_t hash)
+{
+    static_assert(std::is_trivially_copyable_v<T>);
+    return Fnv1a(&value, sizeof(T), hash);
+}
+
+/// \p hash continued over the rows of a KV block (full rows of a row-major matrix: contiguous).
+uint64_t
+HashRows(const llm::ConstRowBlock& rows, uint64_t hash)
+{
+    hash = HashValue(rows.rows(), HashValue(rows.cols(), hash));
+    return Fnv1a(rows.data(), sizeof(float) * rows.rows() * rows.cols(), hash);
 }
 
 std::string
@@ -289,6 +314,24 @@ AnswerStore::ModelFingerprint(const std::string& directory)
             throw llm::LlmError(file.string() + ": cannot be read");
         }
         hash = Fnv1a(*bytes, hash);
+    }
+    return Hex(hash);
+}
+
+std::string
+AnswerStore::CacheFingerprint(const llm::KvCache& cache)
+{
+    uint64_t hash = HashValue(cache.EndLayer(), HashValue(cache.FirstLayer(), FNV_BASIS));
+    for (int64_t l = cache.FirstLayer(); l < cache.EndLayer(); ++l)
+    {
+        const llm::KvLayer& layer = cache.Layer(l);
+        hash = HashRows(layer.Keys(), hash);
+        hash = HashRows(layer.RotatedKeys(), hash);
+        hash = HashRows(layer.Values(), hash);
+        hash = Fnv1a(layer.Positions().data(), sizeof(int32_t) * layer.Positions().size(), hash);
+        hash = HashValue(layer.NextPosition(), hash);
+        hash = HashValue(layer.FusedTokens(), hash);
+        hash = HashValue(layer.FusionLogWeight(), hash);
     }
     return Hex(hash);
 }

@@ -7,6 +7,7 @@
 
 #include "ns3/early-exit-decoder.h"
 #include "ns3/evaluator.h"
+#include "ns3/kv-cache.h"
 
 #include <cstdint>
 #include <optional>
@@ -81,6 +82,13 @@ class AnswerStore
      * \throw llm::LlmError naming a file that cannot be read
      */
     static std::string ModelFingerprint(const std::string& directory);
+
+    /**
+     * \param cache a KV cache
+     * \return a hash of everything an answer after it depends on: per layer the keys (pre-RoPE
+     * and rotated), values, positions, next position and context fusion (hex)
+     */
+    static std::string CacheFingerprint(const llm::KvCache& cache);
 
     /**
      * \return a hash of the loaded code that computes answers (the libraries, or the program,

@@ -152,48 +152,45 @@ ExecutedModel::CheckFits(int64_t contextTokens,
 }
 
 std::optional<ExecutedAnswer>
-ExecutedModel::Recall(const std::string& key)
+ExecutedModel::Recall(const std::string& memoKey, const std::string& storeKey)
 {
-    if (key.empty())
+    if (m_memoize && !memoKey.empty())
     {
-        return std::nullopt;
-    }
-    auto found = m_memo.find(key);
-    if (found != m_memo.end())
-    {
-        ++m_counters.memoHits;
-        return found->second;
+        auto found = m_memo.find(memoKey);
+        if (found != m_memo.end())
+        {
+            ++m_counters.memoHits;
+            return found->second;
+        }
     }
     std::optional<ExecutedAnswer> stored;
-    if (m_store)
+    if (m_store && !storeKey.empty())
     {
-        stored = m_store->LoadExecuted(m_fingerprint + '\n' + key);
+        stored = m_store->LoadExecuted(m_fingerprint + '\n' + storeKey);
     }
     if (stored)
     {
         ++m_counters.storeHits;
-        if (m_memoize)
+        if (m_memoize && !memoKey.empty())
         {
-            m_memo.emplace(key, *stored);
+            m_memo.emplace(memoKey, *stored);
         }
     }
     return stored;
 }
 
 void
-ExecutedModel::Remember(const std::string& key, const ExecutedAnswer& answer)
+ExecutedModel::Remember(const std::string& memoKey,
+                        const std::string& storeKey,
+                        const ExecutedAnswer& answer)
 {
-    if (key.empty())
+    if (m_memoize && !memoKey.empty())
     {
-        return;
+        m_memo.emplace(memoKey, answer);
     }
-    if (m_memoize)
+    if (m_store && !storeKey.empty())
     {
-        m_memo.emplace(key, answer);
-    }
-    if (m_store)
-    {
-        m_store->SaveExecuted(m_fingerprint + '\n' + key, answer);
+        m_store->SaveExecuted(m_fingerprint + '\n' + storeKey, answer);
     }
 }
 
@@ -237,14 +234,15 @@ ExecutedModel::Answer(const std::string& context,
 {
     ++m_counters.answers;
     CheckFits(1 + static_cast<int64_t>(context.size()), query, answerTokens, continuation);
+    // The texts are the whole request: one key serves the memo and the store.
     const std::string key =
         m_memoize || m_store ? MemoKey(context, query, answerTokens, continuation) : "";
-    if (std::optional<ExecutedAnswer> known = Recall(key))
+    if (std::optional<ExecutedAnswer> known = Recall(key, key))
     {
         return *known;
     }
     ExecutedAnswer answer = Complete(PrefillContext(context), query, answerTokens, continuation);
-    Remember(key, answer);
+    Remember(key, key, answer);
     return answer;
 }
 
@@ -263,16 +261,22 @@ ExecutedModel::AnswerAfter(const llm::KvCache& contextCache,
     }
     CheckFits(next, query, answerTokens, continuation);
     // Answer's keys start with a digit: a leading NUL keeps the two kinds of keys apart.
-    const std::string key =
-        (m_memoize || m_store) && !contextKey.empty()
+    // Within a run the caller's context key names the cache's contents; across runs (the store)
+    // only the contents themselves do: a context key may mean other KV in another scenario.
+    const std::string memoKey =
+        m_memoize && !contextKey.empty()
             ? std::string(1, '\0') + MemoKey(contextKey, query, answerTokens, continuation)
             : "";
-    if (std::optional<ExecutedAnswer> known = Recall(key))
+    const std::string storeKey = m_store
+                                     ? "after " + AnswerStore::CacheFingerprint(contextCache) + '\n'
+                                           + MemoKey("", query, answerTokens, continuation)
+                                     : "";
+    if (std::optional<ExecutedAnswer> known = Recall(memoKey, storeKey))
     {
         return *known;
     }
     ExecutedAnswer answer = Complete(contextCache, query, answerTokens, continuation);
-    Remember(key, answer);
+    Remember(memoKey, storeKey, answer);
     return answer;
 }
 

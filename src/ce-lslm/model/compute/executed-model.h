@@ -121,8 +121,9 @@ class ExecutedModel
      * of this model's own prefill of the context.
      * \param contextCache KV of `<bos>` context for this model (its positions continue from
      *        its last position)
-     * \param contextKey identifies the cache's contents for the answer memo (two caches with
-     *        the same key must be identical); empty: never memoized
+     * \param contextKey identifies the cache's contents for this run's answer memo (two
+     *        caches with the same key must be identical); empty: never memoized. The answer
+     *        store keys on the cache's contents instead (AnswerStore::CacheFingerprint).
      * \param query the request's own text (not empty)
      * \param answerTokens tokens to generate
      * \param continuation the true continuation to score (not empty)
@@ -172,17 +173,21 @@ class ExecutedModel
                             const std::string& continuation);
 
     /**
-     * \param key memo key ("" never matches)
+     * \param memoKey key in this run's memo ("" never matches)
+     * \param storeKey key in the answer store ("" never matches)
      * \return the memoized (or stored) answer, or nothing
      */
-    std::optional<ExecutedAnswer> Recall(const std::string& key);
+    std::optional<ExecutedAnswer> Recall(const std::string& memoKey, const std::string& storeKey);
 
     /**
-     * \brief Keep an answer in the memo and the store.
-     * \param key memo key ("" keeps nothing); kept in the memo only if memoizing
+     * \brief Keep an answer in the memo (if memoizing) and the store (if any).
+     * \param memoKey key in this run's memo ("" keeps it out)
+     * \param storeKey key in the answer store ("" keeps it out)
      * \param answer the answer
      */
-    void Remember(const std::string& key, const ExecutedAnswer& answer);
+    void Remember(const std::string& memoKey,
+                  const std::string& storeKey,
+                  const ExecutedAnswer& answer);
 
     std::string m_name;                             //!< model name
     std::string m_fingerprint;                      //!< weights' fingerprint
