@@ -79,16 +79,18 @@ class SweepError(Exception):
 class Point:
     """One run of the grid: its position, label, overrides and RngRun."""
 
-    def __init__(self, index, case, overrides, run, swept, combination=0):
+    def __init__(self, index, case, overrides, run, swept, combination=0, base=""):
         self.index = index
         self.combination = combination  # position of its axis values in the grid
         self.case = case
         self.overrides = overrides  # ordered [(dotted key, value)]
         self.run = run
         self.swept = swept  # the keys that vary across the grid
-        # The id depends on what the point runs, not on where it is in the grid: a sweep file
-        # that gains an axis value keeps its finished points.
-        canonical = json.dumps([sorted(overrides), run], sort_keys=True)
+        # The id depends on what the point runs (its overrides, run and the base scenario's
+        # content), not on where it is in the grid: a sweep file that gains an axis value keeps
+        # its finished points, an edited base scenario runs them again.
+        canonical = json.dumps([sorted(overrides), run] + ([base] if base else []),
+                               sort_keys=True)
         self.id = hashlib.sha1(canonical.encode()).hexdigest()[:12]
 
     def describe(self):
@@ -119,11 +121,13 @@ class Sweep:
         self.spec = spec
         self.name = self._string("name", self.path.stem)
         self.base = None
+        self.base_digest = ""
         if "base" in spec:
             base = pathlib.Path(self._string("base", ""))
             self.base = base if base.is_absolute() else (self.path.parent / base).resolve()
             if not self.base.is_file():
                 raise SweepError("%s: key 'base': '%s' does not exist" % (path, self.base))
+            self.base_digest = hashlib.sha1(self.base.read_bytes()).hexdigest()
         self.common = self._overrides(spec.get("set", {}), "set")
         self.cases = self._cases()
         self.axes = self._axes()
@@ -217,7 +221,7 @@ class Sweep:
                 overrides.update(zip(names, values))
                 for run in self.runs:
                     points.append(Point(len(points), label, list(overrides.items()), run, swept,
-                                        combination))
+                                        combination, self.base_digest))
         return points
 
     def swept_keys(self):

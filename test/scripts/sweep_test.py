@@ -172,6 +172,23 @@ class SweepTest(unittest.TestCase):
         self.assertIn("%d already finished" % done, result.stderr)
         self.assertEqual(len(rows(out / "results.csv")), 8)
 
+    def test_a_base_scenario_is_used_and_its_edits_rerun_the_points(self):
+        base = TMP / "base-scenario.json"
+        base.write_text(json.dumps({"mode": "network-only",
+                                    "simulation": {"duration_s": 2, "drain_s": 5}}))
+        spec = TMP / "based.json"
+        spec.write_text(json.dumps({"name": "based", "base": base.name,
+                                    "axes": {"topology.terminals": [1, 2]}}))
+        out = TMP / "based"
+        sweep("run", spec, "--out", out)
+        table = rows(out / "results.csv")
+        self.assertEqual([r["mode"] for r in table], ["network-only"] * 2)
+        before = sweep("list", spec).stdout
+        base.write_text(json.dumps({"mode": "network-only",
+                                    "simulation": {"duration_s": 3, "drain_s": 5}}))
+        self.assertNotEqual(sweep("list", spec).stdout, before)
+        self.assertIn("0 already finished, 2 to run", sweep("run", spec, "--out", out).stderr)
+
     def test_bad_sweep_files_name_the_key(self):
         cases = [({"axes": {"mode": []}}, "axes.mode"),
                  ({"replicas": 0}, "replicas"),
