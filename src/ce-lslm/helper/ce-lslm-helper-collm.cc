@@ -53,6 +53,7 @@ CeLslmHelper::ConfigureCeCollmEdge(Ptr<CeCollmEdgeServer> server, bool standalon
     server->SetAttribute("HiddenPrecision",
                          StringValue(m_config.GetString("ce_collm.hidden_precision")));
     server->SetAttribute("ContextCache", BooleanValue(m_config.GetBool("edge.context_cache")));
+    ConfigureFallback(server);
     server->SetAttribute("BytesPerToken",
                          UintegerValue(m_config.GetInt("workload.bytes_per_token")));
     try

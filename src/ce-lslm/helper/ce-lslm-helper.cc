@@ -446,6 +446,7 @@ CeLslmHelper::ConfigureCeLslmEdge(Ptr<CeLslmEdgeServer> server) const
     server->SetAttribute("BytesPerToken",
                          UintegerValue(m_config.GetInt("workload.bytes_per_token")));
     CheckCodecs(server->GetCodecs(), m_config.GetString("ce_lslm.codec") == "adaptive");
+    ConfigureFallback(server);
 
     Ptr<ComputeEngine> cloud = CreateObject<ComputeEngine>();
     ConfigureEngine(cloud, TIER_CLOUD, ModelRole::LLM);
@@ -529,6 +530,7 @@ CeLslmHelper::ConfigureService()
         UintegerValue(m_config.GetInt("workload.max_requests_per_terminal")));
     m_service.SetTerminalAttribute("Deadline",
                                    TimeValue(Seconds(m_config.GetDouble("workload.deadline_s"))));
+    ConfigureRecovery();
     m_service.SetPacedServerAttribute("TokenBytes", UintegerValue(bytesPerToken));
     m_service.SetPacedServerAttribute(
         "TokenInterval",
@@ -563,6 +565,7 @@ CeLslmHelper::Install()
     m_service.AssignStreams(kTerminalStreams);
     m_service.GetTerminalApps().Stop(GetArrivalWindowEnd());
     m_collector.Install(m_topology, m_service);
+    InstallFaults();
 }
 
 Time
@@ -596,6 +599,7 @@ CeLslmHelper::Collect()
         results.issuedRequests += DynamicCast<TerminalApp>(terminals.Get(t))->GetIssuedRequests();
     }
     results.arrivalWindowEnd = GetArrivalWindowEnd();
+    results.faults = FaultsJson();
     results.end = Simulator::Now();
     results.edgeComputeS = m_collector.GetComputeSeconds(TIER_EDGE);
     results.cloudComputeS = m_collector.GetComputeSeconds(TIER_CLOUD);

@@ -6,6 +6,7 @@
 #define CE_LSLM_CE_LSLM_HELPER_H
 
 #include "edge-cloud-topology-helper.h"
+#include "fault-injector.h"
 #include "inference-service-helper.h"
 #include "request-stats-collector.h"
 #include "scenario-config.h"
@@ -95,6 +96,8 @@ class CeLslmHelper : public ServerFactory
     RequestStatsCollector& GetCollector();
     /// \return the workload, or null for a synthetic one
     std::shared_ptr<const WorkloadTrace> GetWorkload() const;
+    /// \return the fault injector (after Install)
+    Ptr<FaultInjector> GetFaultInjector() const;
 
     Ptr<RequestServer> MakeModelServer(ServingTier tier, ModelRole model) const override;
     Ptr<RequestServer> MakePacedServer() const override;
@@ -163,6 +166,23 @@ class CeLslmHelper : public ServerFactory
      * \return the declared model of that role (models.<role>.profile)
      */
     ModelProfile DeclaredProfile(ModelRole role) const;
+    /// \brief Set the terminals' and edges' recovery attributes from the recovery section.
+    void ConfigureRecovery();
+    /**
+     * \brief Set a mode server's fallback attributes from the recovery section.
+     * \param server a CeLslmEdgeServer or a CeCollmEdgeServer
+     */
+    void ConfigureFallback(Ptr<RequestServer> server) const;
+    /**
+     * \brief Schedule the faults section's faults on the installed scenario.
+     * \throw ConfigError naming the key of a fault the scenario cannot have
+     */
+    void InstallFaults();
+    /**
+     * \return summary.json's faults section: counts by type, what the faults did (effects)
+     * and every fault (type, edge, start_s, end_s)
+     */
+    ConfigJson FaultsJson() const;
     /// \brief Configure a CE-CoLLM edge server from the ce_collm section.
     void ConfigureCeCollmEdge(Ptr<CeCollmEdgeServer> server, bool standalone) const;
     /**
@@ -188,6 +208,7 @@ class CeLslmHelper : public ServerFactory
     RequestStatsCollector m_collector;               //!< per-request results
     std::shared_ptr<const WorkloadTrace> m_workload; //!< trace workload (or null)
     std::ostream* m_radioTrace{nullptr};             //!< radio-slots.csv, if enabled
+    Ptr<FaultInjector> m_faults;                     //!< the faults section, installed
     bool m_installed{false};                         //!< Install done
     mutable std::map<ModelRole, std::shared_ptr<ExecutedModel>> m_models; //!< loaded models
     mutable std::shared_ptr<AnswerStore> m_answerStore;         //!< simulation.kernel_store, if set

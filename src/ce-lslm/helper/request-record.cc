@@ -56,4 +56,21 @@ RequestRecord::OutcomeName(Outcome outcome)
     return "?";
 }
 
+std::string
+RequestRecord::GetOutcomeLabel() const
+{
+    if (outcome == COMPLETED && !fallback.empty())
+    {
+        return "completed_fallback";
+    }
+    return OutcomeName(outcome);
+}
+
+bool
+RequestRecord::IsCompletedWithin(Time deadline) const
+{
+    const std::optional<Time> e2e = GetE2e();
+    return e2e && (deadline.IsZero() || *e2e <= deadline);
+}
+
 } // namespace ns3

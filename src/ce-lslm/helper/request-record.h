@@ -42,6 +42,8 @@ struct RequestRecord
     std::optional<Time> ended;             //!< when it completed or failed
     Outcome outcome{PENDING};              //!< how it ended
     std::string failureReason;             //!< why it failed ("" unless FAILED)
+    std::string fallback;                  //!< how it was answered instead ("" for no fallback)
+    uint32_t retries{0};                   //!< times the terminal sent it again
     uint64_t uplinkBytes{0};               //!< bytes the terminal sent for it (frames)
     uint64_t downlinkBytes{0};             //!< bytes the edge sent to the terminal for it (frames)
     uint64_t backhaulBytes{0};             //!< bytes sent between edge and cloud for it, both ways
@@ -71,6 +73,16 @@ struct RequestRecord
      * \return its name in requests.csv ("completed", "failed", "pending")
      */
     static std::string OutcomeName(Outcome outcome);
+    /**
+     * \return the outcome as counted in summary.json's requests.by_outcome and written to
+     * requests.csv: "completed", "completed_fallback", "failed" or "pending"
+     */
+    std::string GetOutcomeLabel() const;
+    /**
+     * \param deadline the workload's deadline (0: none)
+     * \return whether it completed (with or without fallback) within \p deadline of its issue
+     */
+    bool IsCompletedWithin(Time deadline) const;
 };
 
 } // namespace ns3

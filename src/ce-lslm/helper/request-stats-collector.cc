@@ -63,6 +63,8 @@ RequestStatsCollector::AddTerminal(Ptr<TerminalApp> app, uint32_t terminal, uint
                                     MakeCallback(&RequestStatsCollector::OnCompleted, this));
     app->TraceConnectWithoutContext("RequestFailed",
                                     MakeCallback(&RequestStatsCollector::OnFailed, this));
+    app->TraceConnectWithoutContext("RequestRetried",
+                                    MakeCallback(&RequestStatsCollector::OnRetried, this));
     app->TraceConnectWithoutContext("ProtocolError",
                                     MakeCallback(&RequestStatsCollector::OnProtocolError, this));
     ConnectMessages(app, "Tx", at, UPLINK, true, true);
@@ -244,6 +246,8 @@ RequestStatsCollector::AddServer(Ptr<RequestServer> server, ServingTier tier)
     server->TraceConnectWithoutContext("Plan", MakeCallback(&RequestStatsCollector::OnPlan, this));
     server->TraceConnectWithoutContext("Collab",
                                        MakeCallback(&RequestStatsCollector::OnCollab, this));
+    server->TraceConnectWithoutContext("Fallback",
+                                       MakeCallback(&RequestStatsCollector::OnFallback, this));
     m_modelOfTier[tier] = {server->GetModelName(), engine->GetModel().name};
     engine->TraceConnectWithoutContext("JobStart",
                                        MakeCallback(&RequestStatsCollector::OnJobStart, this));
@@ -387,6 +391,29 @@ RequestStatsCollector::OnFailed(uint64_t id, const std::string& reason)
         record->outcome = RequestRecord::FAILED;
         record->failureReason = reason;
         record->ended = Simulator::Now();
+    }
+}
+
+void
+RequestStatsCollector::OnRetried(uint64_t id, uint32_t attempt, const std::string& /* reason */)
+{
+    if (RequestRecord* record = Find(id))
+    {
+        // The answer starts again: TTFT and E2E count from the issue to the answer that ends it.
+        record->retries = attempt;
+        record->tokensReceived = 0;
+        record->firstToken.reset();
+        record->lastToken.reset();
+        record->fallback.clear();
+    }
+}
+
+void
+RequestStatsCollector::OnFallback(uint64_t id, const std::string& how)
+{
+    if (RequestRecord* record = Find(id))
+    {
+        record->fallback = how;
     }
 }
 

@@ -224,6 +224,19 @@ class RequestStatsCollector
     void OnCompleted(uint64_t id);
     /// A request failed.
     void OnFailed(uint64_t id, const std::string& reason);
+    /**
+     * \brief A terminal sends a request again after a failure it may recover from.
+     * \param id request id
+     * \param attempt 1 for the first retry
+     * \param reason why the previous attempt failed
+     */
+    void OnRetried(uint64_t id, uint32_t attempt, const std::string& reason);
+    /**
+     * \brief A server answers a request by a fallback.
+     * \param id request id
+     * \param how which fallback ("edge-prefill", "cloud", "standalone")
+     */
+    void OnFallback(uint64_t id, const std::string& how);
     /// An application reported a protocol error.
     void OnProtocolError(const std::string& what);
     /// \return the record of \p id, or nullptr if the request is unknown

@@ -140,7 +140,7 @@ ResultsWriter::WriteRequestsCsv(std::ostream& out, const ScenarioResults& result
            "prompt_tokens,answer_tokens,tokens_received,outcome,failure_reason,ttft_ms,"
            "tpot_ms,e2e_ms,uplink_bytes,downlink_bytes,backhaul_bytes,item,context,served_by,"
            "queue_ms,compute_ms,scored_bytes,bpb,agreement,kv_plan,local_layers,kv_neighbour,"
-           "kv_codec,edge_tokens,cloud_tokens,hidden_bytes,cloud_saved\n";
+           "kv_codec,edge_tokens,cloud_tokens,hidden_bytes,cloud_saved,fallback,retries\n";
     auto optional = [](const std::optional<uint32_t>& value)
     {
         return value ? std::to_string(*value) : std::string();
@@ -150,7 +150,7 @@ ResultsWriter::WriteRequestsCsv(std::ostream& out, const ScenarioResults& result
         out << r.id << ',' << r.terminal << ',' << r.edge << ',' << mode << ',' << r.executedModel
             << ',' << r.declaredProfile << ',' << Fixed(r.issued.GetSeconds(), 9) << ','
             << r.promptTokens << ',' << r.answerTokens << ',' << r.tokensReceived << ','
-            << RequestRecord::OutcomeName(r.outcome) << ',' << r.failureReason << ','
+            << r.GetOutcomeLabel() << ',' << r.failureReason << ','
             << Milliseconds(r.GetTtft()) << ',' << Milliseconds(r.GetTpot()) << ','
             << Milliseconds(r.GetE2e()) << ',' << r.uplinkBytes << ',' << r.downlinkBytes << ','
             << r.backhaulBytes << ',' << optional(r.item) << ',' << optional(r.context) << ','
@@ -177,7 +177,7 @@ ResultsWriter::WriteRequestsCsv(std::ostream& out, const ScenarioResults& result
         {
             out << ",,,";
         }
-        out << '\n';
+        out << ',' << r.fallback << ',' << r.retries << '\n';
     }
 }
 
@@ -193,8 +193,11 @@ ResultsWriter::PrintSummaryTable(std::ostream& out, const ConfigJson& summary)
         << config.at("topology").at("edges") << " edge(s) | run "
         << config.at("simulation").at("run") << ", seed " << config.at("simulation").at("seed")
         << " | simulated " << Cell(summary.at("simulation").at("end_s"), 3) << " s\n";
+    const ConfigJson& outcomes = requests.at("by_outcome");
     out << "requests    arrived " << requests.at("arrived") << " | completed "
-        << requests.at("completed") << " | failed " << requests.at("failed");
+        << outcomes.at("completed") << " | via fallback " << outcomes.at("completed_fallback")
+        << " | failed " << outcomes.at("failed") << " | stability "
+        << Cell(requests.at("stability"), 4);
     for (const auto& [reason, count] : requests.at("failure_reasons").items())
     {
         out << " (" << reason << ": " << count << ")";
@@ -239,7 +242,9 @@ ResultsWriter::PrintComparisonTable(std::ostream& out,
     };
 
     const std::vector<Row> rows{{"requests completed", {"requests", "completed"}, 0},
+                                {"  via fallback", {"requests", "by_outcome", "completed_fallback"}, 0},
                                 {"requests failed", {"requests", "failed"}, 0},
+                                {"stability", {"requests", "stability"}, 4},
                                 {"ttft mean (ms)", {"latency_ms", "ttft", "mean"}, 3},
                                 {"ttft p95 (ms)", {"latency_ms", "ttft", "p95"}, 3},
                                 {"tpot mean (ms)", {"latency_ms", "tpot", "mean"}, 3},

@@ -4,6 +4,8 @@
 
 #include "scenario-schema.h"
 
+#include "fault-schema.h"
+
 #include "six-g-preset.h"
 
 #include "ns3/device-profile.h"
@@ -552,6 +554,8 @@ BuildScenarioSchema()
                        "phone-npu",
                        {})},
          {"transport", TransportSchema()},
+         {"faults", FaultsSchema()},
+         {"recovery", RecoverySchema()},
          {"output", OutputSchema()}},
         CheckScenario);
 }

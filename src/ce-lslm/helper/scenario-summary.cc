@@ -4,6 +4,7 @@
 
 #include "scenario-summary.h"
 
+#include "ns3/abort.h"
 #include "ns3/log.h"
 
 #include <algorithm>
@@ -72,33 +73,59 @@ LatencyJson(const std::vector<RequestRecord>& requests,
     return json;
 }
 
+/// Request counts: arrived, how they ended (arrived is always the sum of by_outcome), why they
+/// failed, which fallbacks answered them, retries, and stability (completed within the
+/// deadline / arrived).
 ConfigJson
-RequestCountsJson(const std::vector<RequestRecord>& requests)
+RequestCountsJson(const std::vector<RequestRecord>& requests, Time deadline)
 {
-    std::size_t completed = 0;
-    std::size_t failed = 0;
+    std::map<std::string, std::size_t> outcomes{{"completed", 0},
+                                                {"completed_fallback", 0},
+                                                {"failed", 0}};
     std::map<std::string, std::size_t> reasons;
+    std::map<std::string, std::size_t> fallbacks;
+    std::size_t stable = 0;
+    std::size_t retries = 0;
+    std::size_t retried = 0;
     for (const auto& request : requests)
     {
-        if (request.outcome == RequestRecord::COMPLETED)
+        // Finish() has ended every request, so a pending one is a bug in the collector.
+        NS_ABORT_MSG_IF(request.outcome == RequestRecord::PENDING,
+                        "request " << request.id << " has no outcome");
+        ++outcomes[request.GetOutcomeLabel()];
+        if (request.outcome == RequestRecord::FAILED)
         {
-            ++completed;
-        }
-        else if (request.outcome == RequestRecord::FAILED)
-        {
-            ++failed;
             ++reasons[request.failureReason];
         }
+        if (request.outcome == RequestRecord::COMPLETED && !request.fallback.empty())
+        {
+            ++fallbacks[request.fallback];
+        }
+        stable += request.IsCompletedWithin(deadline) ? 1 : 0;
+        retries += request.retries;
+        retried += request.retries > 0 ? 1 : 0;
     }
     ConfigJson json = ConfigJson::object();
     json["arrived"] = requests.size();
-    json["completed"] = completed;
-    json["failed"] = failed;
+    json["completed"] = outcomes["completed"] + outcomes["completed_fallback"];
+    json["failed"] = outcomes["failed"];
+    json["by_outcome"] = {{"completed", outcomes["completed"]},
+                          {"completed_fallback", outcomes["completed_fallback"]},
+                          {"failed", outcomes["failed"]}};
     json["failure_reasons"] = ConfigJson::object();
     for (const auto& [reason, count] : reasons)
     {
         json["failure_reasons"][reason] = count;
     }
+    json["fallbacks"] = ConfigJson::object();
+    for (const auto& [fallback, count] : fallbacks)
+    {
+        json["fallbacks"][fallback] = count;
+    }
+    json["retried"] = retried;
+    json["retries"] = retries;
+    json["stability"] =
+        requests.empty() ? ConfigJson() : ConfigJson(static_cast<double>(stable) / requests.size());
     return json;
 }
 
@@ -245,7 +272,8 @@ BuildScenarioSummary(const ScenarioResults& results)
     const auto& links = results.links;
     ConfigJson summary = ConfigJson::object();
     summary["mode"] = results.config.GetString("mode");
-    summary["requests"] = RequestCountsJson(results.requests);
+    summary["requests"] =
+        RequestCountsJson(results.requests, Seconds(results.config.GetDouble("workload.deadline_s")));
     summary["latency_ms"] = {{"ttft", LatencyJson(results.requests, &RequestRecord::GetTtft)},
                              {"tpot", LatencyJson(results.requests, &RequestRecord::GetTpot)},
                              {"e2e", LatencyJson(results.requests, &RequestRecord::GetE2e)}};
@@ -260,6 +288,10 @@ BuildScenarioSummary(const ScenarioResults& results)
                           {"cloud_s", results.cloudComputeS},
                           {"terminal_s", results.terminalComputeS}};
     summary["protocol_errors"] = results.protocolErrors;
+    if (!results.faults.is_null())
+    {
+        summary["faults"] = results.faults;
+    }
     if (!results.ceLslm.is_null())
     {
         summary["ce_lslm"] = CeLslmJson(results);

@@ -178,6 +178,22 @@ CeApplication::ForgetConnection(Ptr<FramedConnection> connection)
 }
 
 void
+CeApplication::ForgetEverything()
+{
+    if (!m_server)
+    {
+        return;
+    }
+    const std::map<uint64_t, Ptr<FramedConnection>> served = std::move(m_served);
+    m_served.clear();
+    for (const auto& [id, requester] : served)
+    {
+        m_server->Cancel(id);
+    }
+    m_server->Restart();
+}
+
+void
 CeApplication::SendServedToken(uint64_t id, uint32_t index, bool last, std::string text)
 {
     auto found = m_served.find(id);

@@ -143,6 +143,12 @@ class CeApplication : public Application
     void ForgetConnection(Ptr<FramedConnection> connection);
 
     /**
+     * \brief The node's process crashed: stop answering every request without a word to its
+     * requester and make the server lose its state (RequestServer::Restart).
+     */
+    void ForgetEverything();
+
+    /**
      * \brief Offer a message the application does not handle itself to the server.
      * \param from the connection it came on
      * \param decoded the message

@@ -124,6 +124,24 @@ CeCollmEdgeServer::GetTypeId()
                           UintegerValue(4),
                           MakeUintegerAccessor(&CeCollmEdgeServer::m_bytesPerToken),
                           MakeUintegerChecker<uint32_t>(1))
+            .AddAttribute("Fallback",
+                          "What a request does when the cloud fails it (an error, a lost link, "
+                          "no token within CloudTimeout): 'standalone' goes on at the edge, "
+                          "every later token taking the last exit head's choice; 'none' fails "
+                          "it.",
+                          StringValue("standalone"),
+                          MakeStringAccessor(&CeCollmEdgeServer::m_fallback),
+                          MakeStringChecker())
+            .AddAttribute("CloudTimeout",
+                          "Time a deferred token may wait for the cloud's answer before the "
+                          "request falls back, in s; 0: wait for ever.",
+                          TimeValue(Time(0)),
+                          MakeTimeAccessor(&CeCollmEdgeServer::m_cloudTimeout),
+                          MakeTimeChecker(Time(0)))
+            .AddTraceSource("Fallback",
+                            "A request is answered by a fallback: (request id, 'standalone').",
+                            MakeTraceSourceAccessor(&CeCollmEdgeServer::m_fallbackTrace),
+                            "ns3::RequestServer::FallbackTracedCallback")
             .AddTraceSource("Scored",
                             "The executed model answered a request (quality of the answer).",
                             MakeTraceSourceAccessor(&CeCollmEdgeServer::m_scoredTrace),
@@ -379,6 +397,14 @@ CeCollmEdgeServer::Serve(const ServedRequest& request)
                          : 0;
     s.unsynced = s.cachedTokens; // resident context: its hidden states are held here too
     s.record.fullFlops = FullFlops(s.promptTokens, request.header.GetAnswerTokens());
+    if (!m_standalone && !m_upstream)
+    {
+        // No link to the cloud (lost, not yet back): fall back from the start, or fail.
+        if (!FallBack(s, "no link to the cloud"))
+        {
+            return;
+        }
+    }
     m_scoredTrace(request.id, ModelServer::Assess(executed, m_model, nullptr, context.text, item));
     StartToken(s);
 }
@@ -450,7 +476,7 @@ CeCollmEdgeServer::HandleStepDone(uint64_t id)
         EmitAndContinue(s, true);
         return;
     }
-    if (!m_standalone)
+    if (!m_standalone && !s.standalone)
     {
         // At the split: the states go up now; the deferral follows the head if it is not
         // confident (at once when the split has no head).
@@ -526,6 +552,13 @@ CeCollmEdgeServer::Upload(Session& s, bool defer)
             m_full.BatchCost({{s.synced - s.cloudRun, s.cloudRun, 1, m_split, -1}}).flops;
         s.cloudRun = s.synced;
         s.phase = Phase::CLOUD;
+        if (!m_cloudTimeout.IsZero())
+        {
+            s.cloudTimer = Simulator::Schedule(m_cloudTimeout,
+                                               &CeCollmEdgeServer::HandleCloudTimeout,
+                                               this,
+                                               s.id);
+        }
     }
 }
 
@@ -558,13 +591,22 @@ CeCollmEdgeServer::HandleMessage(Ptr<FramedConnection> from, const ProtocolMessa
     Session& s = found->second;
     if (type == MessageHeader::ERROR)
     {
-        Fail(s.id, static_cast<ErrorHeader::Code>(message.error.GetCode()));
+        if (!s.standalone)
+        {
+            FallBack(s, ErrorHeader::CodeName(message.error.GetCode()),
+                     static_cast<ErrorHeader::Code>(message.error.GetCode()));
+        }
         return true;
+    }
+    if (s.standalone)
+    {
+        return true; // the cloud's answer to a deferral given up on
     }
     if (s.phase != Phase::CLOUD || message.token.GetIndex() != s.index)
     {
         return false; // a token nobody asked for
     }
+    s.cloudTimer.Cancel();
     EmitAndContinue(s, false);
     return true;
 }
@@ -576,6 +618,7 @@ CeCollmEdgeServer::HandleConnectionClosed(Ptr<FramedConnection> connection)
     {
         return;
     }
+    m_upstream = nullptr;
     std::vector<uint64_t> ids;
     for (const auto& [id, session] : m_sessions)
     {
@@ -583,9 +626,12 @@ CeCollmEdgeServer::HandleConnectionClosed(Ptr<FramedConnection> connection)
     }
     for (uint64_t id : ids)
     {
-        Fail(id, ErrorHeader::UPSTREAM_UNAVAILABLE); // any of them may need the cloud
+        auto found = m_sessions.find(id);
+        if (found != m_sessions.end() && !found->second.standalone)
+        {
+            FallBack(found->second, "lost the link to the cloud"); // any may need the cloud
+        }
     }
-    m_upstream = nullptr;
 }
 
 void
@@ -608,6 +654,7 @@ CeCollmEdgeServer::Cancel(uint64_t id)
     }
     m_engine->Cancel(id);
     Simulator::Cancel(found->second.headEvent);
+    found->second.cloudTimer.Cancel();
     if (found->second.synced > 0 && m_upstream)
     {
         // The cloud's context manager frees the request's state.
@@ -620,6 +667,53 @@ CeCollmEdgeServer::Cancel(uint64_t id)
         m_upstream->Send(MakeHiddenStateMessage(id, release, 0));
     }
     m_sessions.erase(found);
+}
+
+void
+CeCollmEdgeServer::HandleCloudTimeout(uint64_t id)
+{
+    auto found = m_sessions.find(id);
+    if (found != m_sessions.end() && !found->second.standalone)
+    {
+        FallBack(found->second, "cloud timeout", ErrorHeader::UPSTREAM_TIMEOUT);
+    }
+}
+
+bool
+CeCollmEdgeServer::FallBack(Session& s, const std::string& why, ErrorHeader::Code code)
+{
+    if (m_fallback != "standalone")
+    {
+        Fail(s.id, code);
+        return false;
+    }
+    NS_LOG_INFO("request " << s.id << " goes on standalone: " << why);
+    s.standalone = true;
+    s.cloudTimer.Cancel();
+    m_fallbackTrace(s.id, m_fallback);
+    // Every later deferral takes the last exit head's choice instead; its cost is the same
+    // step job (every edge layer and head), without the upload.
+    const auto last = static_cast<int32_t>(m_exits.size()) - 1;
+    for (std::size_t i = s.index; i < s.decisions.size(); ++i)
+    {
+        s.decisions[i] = s.decisions[i] < 0 ? last : s.decisions[i];
+    }
+    if (s.phase == Phase::CLOUD)
+    {
+        // The token waited for the cloud after the split head had run: it leaves now.
+        Simulator::ScheduleNow(&CeCollmEdgeServer::ResumeStandalone, this, s.id);
+    }
+    return true;
+}
+
+void
+CeCollmEdgeServer::ResumeStandalone(uint64_t id)
+{
+    auto found = m_sessions.find(id);
+    if (found != m_sessions.end() && found->second.phase == Phase::CLOUD)
+    {
+        EmitAndContinue(found->second, true);
+    }
 }
 
 void
@@ -636,11 +730,19 @@ CeCollmEdgeServer::GetActiveRequests() const
 }
 
 void
+CeCollmEdgeServer::Restart()
+{
+    m_resident.clear();
+    m_upstream = nullptr;
+}
+
+void
 CeCollmEdgeServer::DoDispose()
 {
     for (auto& [id, session] : m_sessions)
     {
         Simulator::Cancel(session.headEvent);
+        session.cloudTimer.Cancel();
     }
     m_sessions.clear();
     if (m_engine)

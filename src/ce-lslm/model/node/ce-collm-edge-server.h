@@ -83,6 +83,8 @@ class CeCollmEdgeServer : public RequestServer
     void SetLinks(const Links& links) override;
     bool HandleMessage(Ptr<FramedConnection> from, const ProtocolMessage& message) override;
     void HandleConnectionClosed(Ptr<FramedConnection> connection) override;
+    /// \brief A restart loses the contexts kept resident and the link to the cloud.
+    void Restart() override;
 
     /**
      * TracedCallback signature for a finished request.
@@ -116,6 +118,8 @@ class CeCollmEdgeServer : public RequestServer
         bool currentSynced{false};      //!< whether the current token's positions went up
         Phase phase{Phase::STEP};       //!< what it waits for
         EventId headEvent;              //!< end of the head at the split
+        EventId cloudTimer;             //!< HandleCloudTimeout of a deferral
+        bool standalone{false};         //!< fell back: never defers again
         uint32_t synced{0};             //!< positions the cloud holds
         uint32_t unsynced{0};           //!< computed positions the cloud does not hold
         uint32_t cloudRun{0};           //!< positions the cloud has run its layers on
@@ -136,6 +140,20 @@ class CeCollmEdgeServer : public RequestServer
     void HandleStepDone(uint64_t id);
     /// The exit head at the split was read.
     void HandleHeadDone(uint64_t id);
+    /// \param id a request whose deferral waited CloudTimeout
+    void HandleCloudTimeout(uint64_t id);
+    /**
+     * \brief The cloud failed a request: go on standalone (Fallback "standalone") or fail it.
+     * \param s the request
+     * \param why for the log
+     * \param code the failure reported when there is no fallback
+     * \return whether it goes on
+     */
+    bool FallBack(Session& s,
+                  const std::string& why,
+                  ErrorHeader::Code code = ErrorHeader::UPSTREAM_UNAVAILABLE);
+    /// \param id a request that fell back while its token waited for the cloud: emit it
+    void ResumeStandalone(uint64_t id);
     /// \return how long the exit head at the split takes alone on the edge's device
     Time HeadTime() const;
     /// Upload the positions the cloud lacks; with \p defer, ask for the current token.
@@ -171,12 +189,15 @@ class CeCollmEdgeServer : public RequestServer
     std::string m_exitLayers; //!< attribute: executed exit layers ("": all up to the split)
     double m_threshold;       //!< attribute: exit threshold
     bool m_standalone;        //!< attribute: never defer
+    std::string m_fallback;   //!< attribute: "standalone" or "none"
+    Time m_cloudTimeout;      //!< attribute: deferral timeout (0: none)
     std::string m_precision;  //!< attribute: hidden-state precision
     bool m_contextCache;      //!< attribute: keep contexts resident
     uint32_t m_bytesPerToken; //!< attribute: text bytes per declared token
 
     TracedCallback<uint64_t, const RequestQuality&> m_scoredTrace; //!< answer computed
     TracedCallback<uint64_t, const CeCollmRecord&> m_collabTrace;  //!< request finished
+    TracedCallback<uint64_t, const std::string&> m_fallbackTrace;  //!< went on standalone
 };
 
 } // namespace ns3

@@ -101,6 +101,18 @@ CeLslmEdgeServer::GetTypeId()
                             "Where a request's context KV comes from.",
                             MakeTraceSourceAccessor(&CeLslmEdgeServer::m_planTrace),
                             "ns3::CeLslmEdgeServer::PlanTracedCallback")
+            .AddAttribute("Fallback",
+                          "What a request does when its context's KV fetch fails (an error, "
+                          "FetchTimeout, a lost link, chunks corrupted beyond the re-requests): "
+                          "'edge-prefill' answers it with KV the edge computes itself, 'none' "
+                          "fails it with 'upstream-unavailable'.",
+                          StringValue("edge-prefill"),
+                          MakeStringAccessor(&CeLslmEdgeServer::m_fallback),
+                          MakeStringChecker())
+            .AddTraceSource("Fallback",
+                            "A request is answered by a fallback: (request id, 'edge-prefill').",
+                            MakeTraceSourceAccessor(&CeLslmEdgeServer::m_fallbackTrace),
+                            "ns3::RequestServer::FallbackTracedCallback")
             .AddTraceSource("StoreLookup",
                             "A request looked its context up in the store: (context, hit).",
                             MakeTraceSourceAccessor(&CeLslmEdgeServer::m_lookupTrace),
@@ -469,6 +481,10 @@ CeLslmEdgeServer::ServeNeighbour(Ptr<FramedConnection> from, const ProtocolMessa
     const llm::KvCache& cache = held->second->GetCache();
     for (uint16_t layer = message.context.GetLayerBegin(); layer < end; ++layer)
     {
+        if (message.context.IsRefresh())
+        {
+            m_peerBases[from].erase(layer); // the neighbour could not decode what it had
+        }
         const llm::KvLayer& kv = cache.Layer(layer);
         kv::KvBlock block{layer, kv.Positions(), kv.Keys(), kv.Values()};
         try
@@ -502,6 +518,16 @@ CeLslmEdgeServer::HandleToken(uint64_t id, uint32_t index, bool last)
         return;
     }
     Active& active = found->second;
+    if (!active.answer && active.assembly->HasFailedOver())
+    {
+        if (m_fallback == "none")
+        {
+            Drop(id);
+            EmitFailure(id, ErrorHeader::UPSTREAM_UNAVAILABLE);
+            return;
+        }
+        m_fallbackTrace(id, m_fallback);
+    }
     if (!active.answer)
     {
         const WorkloadItem& item = m_workload->GetItem(active.request.header.GetItem());
@@ -569,6 +595,26 @@ CeLslmEdgeServer::HandleConnectionClosed(Ptr<FramedConnection> connection)
 {
     m_peerBases.erase(connection);
     m_fetcher->HandleConnectionClosed(connection);
+}
+
+void
+CeLslmEdgeServer::Restart()
+{
+    // Fetches in flight end first: their assemblies fail over and may still reach the store.
+    m_fetcher->FailAll();
+    for (auto& [context, assembly] : m_assembling)
+    {
+        assembly->Dispose();
+    }
+    m_assembling.clear();
+    for (const auto& [context, assembly] : m_held)
+    {
+        m_store.Erase(context);
+    }
+    m_held.clear();
+    m_peerBases.clear();
+    m_neighbourHolds.clear();
+    m_links = Links();
 }
 
 void

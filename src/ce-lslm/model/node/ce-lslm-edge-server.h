@@ -101,6 +101,9 @@ class CeLslmEdgeServer : public RequestServer
     void SetLinks(const Links& links) override;
     bool HandleMessage(Ptr<FramedConnection> from, const ProtocolMessage& message) override;
     void HandleConnectionClosed(Ptr<FramedConnection> connection) override;
+    /// \brief A restart loses the KV store, the contexts being assembled, what the neighbours
+    /// hold and the fetches in flight.
+    void Restart() override;
 
     /**
      * TracedCallback signature for a request's plan: (request id, context id, layers
@@ -168,6 +171,7 @@ class CeLslmEdgeServer : public RequestServer
     std::string m_peerCodec;     //!< codec of edge-edge transfers
     double m_storeBytes;         //!< store budget, bytes (0: device memory left)
     bool m_edgeEdge;             //!< fetch from neighbours
+    std::string m_fallback;      //!< when a fetch fails: "edge-prefill" or "none"
     uint32_t m_bytesPerToken;    //!< text bytes per declared token
 
     // Models and configuration
@@ -204,6 +208,7 @@ class CeLslmEdgeServer : public RequestServer
                    Time>
         m_planTrace;                              //!< plan of a request
     TracedCallback<uint32_t, bool> m_lookupTrace; //!< store lookup
+    TracedCallback<uint64_t, const std::string&> m_fallbackTrace; //!< answered by a fallback
 };
 
 } // namespace ns3

@@ -29,6 +29,11 @@ CloudApp::GetTypeId()
                                           UintegerValue(7100),
                                           MakeUintegerAccessor(&CloudApp::m_port),
                                           MakeUintegerChecker<uint16_t>())
+                            .AddTraceSource("Refused",
+                                            "Admission control refused new work "
+                                            "(fault injection: overload).",
+                                            MakeTraceSourceAccessor(&CloudApp::m_refusedTrace),
+                                            "ns3::CloudApp::RefusedTracedCallback")
                             .AddTraceSource("Rx",
                                             "A protocol message was received from an edge.",
                                             MakeTraceSourceAccessor(&CloudApp::m_rxTrace),
@@ -93,6 +98,22 @@ CloudApp::StopApplication()
 }
 
 void
+CloudApp::SetOverload(double probability, Ptr<UniformRandomVariable> random)
+{
+    m_overload = probability;
+    m_random = random;
+}
+
+bool
+CloudApp::Refuses(const ProtocolMessage& decoded) const
+{
+    const MessageHeader::Type type = decoded.header.GetType();
+    const bool starts = type == MessageHeader::REQUEST || type == MessageHeader::CONTEXT_FETCH ||
+                        (type == MessageHeader::HIDDEN_STATE && decoded.hidden.IsDefer());
+    return starts && m_overload > 0 && (m_overload >= 1 || m_random->GetValue() < m_overload);
+}
+
+void
 CloudApp::HandleEdgeAccepted(Ptr<FramedConnection> connection)
 {
     NS_LOG_FUNCTION(this << connection);
@@ -107,6 +128,13 @@ CloudApp::HandleMessage(Ptr<FramedConnection> connection, Ptr<Packet> message)
     ProtocolMessage decoded;
     if (!DecodeOrReport(message, decoded, m_rxTrace, "an edge"))
     {
+        return;
+    }
+    if (Refuses(decoded))
+    {
+        m_refusedTrace(decoded.header.GetRequestId());
+        connection->Send(
+            MakeErrorMessage(decoded.header.GetRequestId(), ErrorHeader::OVERLOADED));
         return;
     }
     switch (decoded.header.GetType())

@@ -11,6 +11,8 @@
 #include "ns3/framed-listener.h"
 
 #include <map>
+#include "ns3/random-variable-stream.h"
+
 #include <string>
 
 namespace ns3
@@ -36,6 +38,21 @@ class CloudApp : public CeApplication
 
     /// \return the number of requests being answered
     uint32_t GetActiveStreams() const;
+
+    /**
+     * \brief Fault injection: the cloud is overloaded and its admission control refuses new
+     * work (a REQUEST, a CONTEXT_FETCH, a deferred HIDDEN_STATE) with an OVERLOADED error, each
+     * with probability \p probability; work already admitted goes on.
+     * \param probability chance a new piece of work is refused, in [0, 1] (0: overload over)
+     * \param random draws the chance (required when 0 < probability < 1)
+     */
+    void SetOverload(double probability, Ptr<UniformRandomVariable> random);
+
+    /**
+     * TracedCallback signature for work refused by admission control.
+     * \param requestId the request or fetch id
+     */
+    typedef void (*RefusedTracedCallback)(uint64_t requestId);
 
   protected:
     void DoDispose() override;
@@ -64,8 +81,16 @@ class CloudApp : public CeApplication
      */
     void HandleClosed(Ptr<FramedConnection> connection, FramedConnection::CloseReason reason);
 
+    /**
+     * \param decoded a message from an edge
+     * \return whether it starts new work and admission control refuses it now
+     */
+    bool Refuses(const ProtocolMessage& decoded) const;
+
     // Attributes
     uint16_t m_port; //!< TCP port edges connect to
+    double m_overload{0};                 //!< chance new work is refused
+    Ptr<UniformRandomVariable> m_random;  //!< draws it
 
     // State
     Ptr<FramedListener> m_listener; //!< edge-facing server
@@ -73,6 +98,7 @@ class CloudApp : public CeApplication
     // Trace sources
     MessageTrace m_rxTrace; //!< message received
     MessageTrace m_txTrace; //!< message sent
+    TracedCallback<uint64_t> m_refusedTrace; //!< refused by admission control
 };
 
 } // namespace ns3

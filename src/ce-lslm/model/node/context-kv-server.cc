@@ -49,6 +49,10 @@ ContextKvServer::GetTypeId()
                             "The cloud finished prefilling a context: (context).",
                             MakeTraceSourceAccessor(&ContextKvServer::m_prefilledTrace),
                             "ns3::TracedValueCallback::Uint32")
+            .AddTraceSource("KvCorrupted",
+                            "Fault injection corrupted a KV_DATA message on its way out.",
+                            MakeTraceSourceAccessor(&ContextKvServer::m_corruptedTrace),
+                            "ns3::ContextKvServer::KvCorruptedTracedCallback")
             .AddTraceSource("KvSent",
                             "A layer of context KV was sent: (fetch, context, layer, stream "
                             "bytes, wire bytes).",
@@ -168,6 +172,17 @@ ContextKvServer::Check(const Fetch& fetch) const
     return "";
 }
 
+void
+ContextKvServer::SetCorruption(double probability, Ptr<UniformRandomVariable> random)
+{
+    m_corruption = probability;
+    m_corruptionRandom = random;
+    if (m_sender)
+    {
+        m_sender->SetCorruption(probability, random);
+    }
+}
+
 bool
 ContextKvServer::HandleMessage(Ptr<FramedConnection> from, const ProtocolMessage& message)
 {
@@ -182,7 +197,8 @@ ContextKvServer::HandleMessage(Ptr<FramedConnection> from, const ProtocolMessage
                 message.context.GetContextId(),
                 message.context.GetLayerBegin(),
                 message.context.GetLayerEnd(),
-                message.payload};
+                message.payload,
+                message.context.IsRefresh()};
     const std::string problem = Check(fetch);
     if (!problem.empty())
     {
@@ -306,12 +322,17 @@ ContextKvServer::Answer(const Fetch& fetch)
     if (!m_sender)
     {
         m_sender.emplace(m_alignment, m_declaredEdge, m_bytesPerToken);
+        m_sender->SetCorruption(m_corruption, m_corruptionRandom);
     }
     const std::vector<kv::KvBlock>& blocks = Projected(fetch.context);
     const kv::Vector* importance =
         kv::KvCodec::Parse(fetch.codec).KeptFraction() < 1 ? &Importance(fetch.context) : nullptr;
     const uint64_t textBytes = m_workload->GetContext(fetch.context).text.size();
     std::map<int64_t, int64_t>& bases = m_bases[fetch.from];
+    for (uint16_t layer = fetch.begin; layer < fetch.end && fetch.refresh; ++layer)
+    {
+        bases.erase(layer); // the edge asks again because it could not decode them
+    }
     for (uint16_t layer = fetch.begin; layer < fetch.end; ++layer)
     {
         const auto block = std::find_if(blocks.begin(),
@@ -333,6 +354,10 @@ ContextKvServer::Answer(const Fetch& fetch)
                                                             importance,
                                                             bases);
             m_kvSentTrace(fetch.id, fetch.context, layer, sent.streamBytes, sent.wireBytes);
+            if (sent.corrupted)
+            {
+                m_corruptedTrace(fetch.id, fetch.context, layer);
+            }
         }
         catch (const kv::KvError& error)
         {

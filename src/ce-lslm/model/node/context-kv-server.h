@@ -93,6 +93,22 @@ class ContextKvServer : public RequestServer
                                          uint32_t streamBytes,
                                          uint32_t wireBytes);
 
+    /**
+     * \brief Fault injection: corrupt each KV_DATA message with a probability (see
+     * KvLayerSender::SetCorruption).
+     * \param probability chance per message, in [0, 1]
+     * \param random draws the chance and the byte
+     */
+    void SetCorruption(double probability, Ptr<UniformRandomVariable> random);
+
+    /**
+     * TracedCallback signature for a KV_DATA message corrupted by fault injection.
+     * \param fetch the fetch it answers
+     * \param context the context
+     * \param layer the layer
+     */
+    typedef void (*KvCorruptedTracedCallback)(uint64_t fetch, uint32_t context, uint32_t layer);
+
   protected:
     void DoDispose() override;
 
@@ -106,6 +122,7 @@ class ContextKvServer : public RequestServer
         uint16_t begin{0};          //!< first layer
         uint16_t end{0};            //!< one past the last layer
         std::string codec;          //!< codec spec
+        bool refresh{false};        //!< the edge lost what it held for these layers
     };
 
     /// \return why \p fetch cannot be served ("" if it can)
@@ -128,6 +145,8 @@ class ContextKvServer : public RequestServer
     std::shared_ptr<const kv::KvAlignment> m_alignment;       //!< cloud -> edge
     std::shared_ptr<const WorkloadTrace> m_workload;          //!< contexts
     std::optional<KvLayerSender> m_sender;                    //!< encodes and sends layers
+    double m_corruption{0};                                   //!< fault: chance per message
+    Ptr<UniformRandomVariable> m_corruptionRandom;            //!< fault: its draws
     ModelProfile m_declaredEdge;                              //!< sizes KV on the wire
     uint32_t m_bytesPerToken;                                 //!< text bytes per declared token
     double m_storeBytes;                                      //!< StoreBytes attribute
@@ -138,6 +157,7 @@ class ContextKvServer : public RequestServer
     std::map<uint32_t, kv::Vector> m_importance;              //!< host importance
     std::map<Ptr<FramedConnection>, std::map<int64_t, int64_t>> m_bases; //!< per edge
     TracedCallback<uint32_t, bool> m_lookupTrace;                        //!< store lookup
+    TracedCallback<uint64_t, uint32_t, uint32_t> m_corruptedTrace;       //!< fault injected
     TracedCallback<uint32_t> m_prefilledTrace;                           //!< prefill done
     TracedCallback<uint64_t, uint32_t, uint32_t, uint32_t, uint32_t> m_kvSentTrace; //!< sent
 };

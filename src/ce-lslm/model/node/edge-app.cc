@@ -6,6 +6,8 @@
 
 #include "ns3/inet-socket-address.h"
 #include "ns3/log.h"
+#include "ns3/nstime.h"
+#include "ns3/simulator.h"
 #include "ns3/socket.h"
 #include "ns3/tcp-socket-factory.h"
 #include "ns3/uinteger.h"
@@ -40,6 +42,20 @@ EdgeApp::GetTypeId()
                           AddressValue(),
                           MakeAddressAccessor(&EdgeApp::m_cloud),
                           MakeAddressChecker())
+            .AddAttribute("ReconnectInterval",
+                          "Delay before the edge opens a new backhaul connection after the "
+                          "previous one ended or failed to connect, in s; 0: never reconnect.",
+                          TimeValue(Time(0)),
+                          MakeTimeAccessor(&EdgeApp::m_reconnect),
+                          MakeTimeChecker(Time(0)))
+            .AddTraceSource("Crashed",
+                            "The edge's server process crashed (fault injection).",
+                            MakeTraceSourceAccessor(&EdgeApp::m_crashTrace),
+                            "ns3::EdgeApp::EdgeTracedCallback")
+            .AddTraceSource("Restarted",
+                            "The edge's server process restarted after a crash.",
+                            MakeTraceSourceAccessor(&EdgeApp::m_restartTrace),
+                            "ns3::EdgeApp::EdgeTracedCallback")
             .AddTraceSource("AccessRx",
                             "A protocol message was received from a terminal.",
                             MakeTraceSourceAccessor(&EdgeApp::m_accessRxTrace),
@@ -90,6 +106,7 @@ void
 EdgeApp::DoDispose()
 {
     NS_LOG_FUNCTION(this);
+    m_reconnectEvent.Cancel();
     if (m_listener)
     {
         m_listener->Dispose();
@@ -110,7 +127,9 @@ EdgeApp::DoDispose()
         peer->Dispose();
     }
     m_peers.clear();
+    m_terminals.clear();
     m_routes.clear();
+    m_links = RequestServer::Links();
     CeApplication::DoDispose();
 }
 
@@ -118,6 +137,13 @@ void
 EdgeApp::StartApplication()
 {
     NS_LOG_FUNCTION(this);
+    m_stopping = false;
+    Open();
+}
+
+void
+EdgeApp::Open()
+{
     m_listener = CreateObject<FramedListener>();
     m_listener->SetAcceptCallback(MakeCallback(&EdgeApp::HandleTerminalAccepted, this));
     m_listener->Listen(GetNode(), m_port);
@@ -125,15 +151,89 @@ EdgeApp::StartApplication()
     {
         return; // this edge answers every request itself: no backhaul needed
     }
+    ConnectBackhaul();
+    if (GetServer())
+    {
+        OpenLinks();
+    }
+}
+
+void
+EdgeApp::ConnectBackhaul()
+{
     m_backhaul = CreateObject<FramedConnection>();
     m_backhaul->SetMessageCallback(MakeCallback(&EdgeApp::HandleCloudMessage, this));
     m_backhaul->SetClosedCallback(MakeCallback(&EdgeApp::HandleCloudClosed, this));
     TraceSentMessages(m_backhaul, m_backhaulTxTrace);
     m_backhaul->Connect(Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId()), m_cloud);
-    if (GetServer())
+    m_links.self = m_index;
+    m_links.upstream = m_backhaul;
+    if (m_linksOpen)
     {
-        OpenLinks();
+        GetServer()->SetLinks(m_links); // a reconnection: the neighbours stay
     }
+}
+
+void
+EdgeApp::Crash()
+{
+    NS_LOG_FUNCTION(this);
+    if (m_down)
+    {
+        return;
+    }
+    m_down = true;
+    m_reconnectEvent.Cancel();
+    std::vector<Ptr<FramedConnection>> connections(m_terminals.begin(), m_terminals.end());
+    connections.insert(connections.end(), m_peers.begin(), m_peers.end());
+    if (m_backhaul)
+    {
+        connections.push_back(m_backhaul);
+    }
+    for (const auto& connection : connections)
+    {
+        connection->Abort();
+    }
+    for (Ptr<FramedListener> listener : {m_listener, m_peerListener})
+    {
+        if (listener)
+        {
+            listener->Close();
+        }
+    }
+    m_listener = nullptr;
+    m_peerListener = nullptr;
+    m_backhaul = nullptr;
+    m_peers.clear();
+    m_terminals.clear();
+    m_routes.clear();
+    m_orphaned.clear();
+    m_links = RequestServer::Links();
+    m_linksOpen = false;
+    ForgetEverything();
+    m_crashTrace(m_index);
+}
+
+void
+EdgeApp::Restart()
+{
+    NS_LOG_FUNCTION(this);
+    if (!m_down)
+    {
+        return;
+    }
+    m_down = false;
+    m_restartTrace(m_index);
+    if (!m_stopping)
+    {
+        Open();
+    }
+}
+
+bool
+EdgeApp::IsDown() const
+{
+    return m_down;
 }
 
 void
@@ -151,9 +251,8 @@ EdgeApp::SetEdgeIndex(uint32_t edge)
 void
 EdgeApp::OpenLinks()
 {
-    RequestServer::Links links;
-    links.self = m_index;
-    links.upstream = m_backhaul;
+    RequestServer::Links& links = m_links;
+    m_linksOpen = true;
     if (!m_neighbours.empty())
     {
         m_peerListener = CreateObject<FramedListener>();
@@ -209,6 +308,8 @@ void
 EdgeApp::StopApplication()
 {
     NS_LOG_FUNCTION(this);
+    m_stopping = true;
+    m_reconnectEvent.Cancel();
     if (m_listener)
     {
         m_listener->Close();
@@ -231,6 +332,7 @@ void
 EdgeApp::HandleTerminalAccepted(Ptr<FramedConnection> connection)
 {
     NS_LOG_FUNCTION(this << connection);
+    m_terminals.insert(connection);
     connection->SetMessageCallback(MakeCallback(&EdgeApp::HandleTerminalMessage, this));
     connection->SetClosedCallback(MakeCallback(&EdgeApp::HandleTerminalClosed, this));
     TraceSentMessages(connection, m_accessTxTrace);
@@ -307,6 +409,7 @@ EdgeApp::HandleTerminalClosed(Ptr<FramedConnection> connection,
 {
     NS_LOG_FUNCTION(this << connection << FramedConnection::CloseReasonName(reason));
     ReportFramingError(connection, reason, "a terminal");
+    m_terminals.erase(connection);
     ForgetConnection(connection);
     for (const auto& [id, terminal] : EraseWhere(m_routes,
                                                  [&connection](const auto& route)
@@ -374,6 +477,10 @@ EdgeApp::HandleCloudClosed(Ptr<FramedConnection> connection, FramedConnection::C
     }
     m_routes.clear();
     m_orphaned.clear();
+    if (!m_reconnect.IsZero() && !m_stopping)
+    {
+        m_reconnectEvent = Simulator::Schedule(m_reconnect, &EdgeApp::ConnectBackhaul, this);
+    }
 }
 
 } // namespace ns3

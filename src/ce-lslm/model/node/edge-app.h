@@ -8,6 +8,7 @@
 #include "ce-application.h"
 
 #include "ns3/address.h"
+#include "ns3/event-id.h"
 #include "ns3/framed-connection.h"
 #include "ns3/framed-listener.h"
 #include "ns3/ipv4-address.h"
@@ -28,10 +29,16 @@ namespace ns3
  * its terminals' requests itself. Otherwise it relays: it forwards each terminal's request to
  * the cloud over one shared backhaul connection and forwards the streamed tokens back to the
  * terminal that asked; a CANCEL from the terminal (or its connection closing) is passed on.
- * If the cloud cannot be reached (the backhaul connection failed or ended; the edge does not
- * reconnect), requests are answered with an ERROR message ("upstream-unavailable") instead of
- * being left to hang. A request whose id is already in flight is refused with
+ * If the cloud cannot be reached (the backhaul connection failed or ended), requests are
+ * answered with an ERROR message ("upstream-unavailable") instead of being left to hang; with
+ * a ReconnectInterval the edge then opens a new backhaul connection after that interval (and
+ * again after each failed attempt). A request whose id is already in flight is refused with
  * "duplicate-request".
+ *
+ * Crash() and Restart() model the edge's server process failing and coming back (fault
+ * injection): a crash closes every connection at once (peers see them end), forgets every
+ * request and makes the server lose its state (RequestServer::Restart: KV store, resident
+ * contexts); until the restart, terminals that connect are refused by TCP.
  */
 class EdgeApp : public CeApplication
 {
@@ -59,6 +66,19 @@ class EdgeApp : public CeApplication
 
     /// \param edge this edge's index (names it to its neighbours)
     void SetEdgeIndex(uint32_t edge);
+
+    /// \brief The server process crashes: see the class description. Ignored when down.
+    void Crash();
+    /// \brief The server process is back: it listens and connects as at start. Ignored when up.
+    void Restart();
+    /// \return whether the edge is crashed
+    bool IsDown() const;
+
+    /**
+     * TracedCallback signature for a crash or a restart.
+     * \param edge the edge's index
+     */
+    typedef void (*EdgeTracedCallback)(uint32_t edge);
 
   protected:
     void DoDispose() override;
@@ -97,7 +117,11 @@ class EdgeApp : public CeApplication
      * \param reason why it ended
      */
     void HandleCloudClosed(Ptr<FramedConnection> connection, FramedConnection::CloseReason reason);
-    /// \brief Open the connections a collaborating server uses: backhaul, neighbours, peer port.
+    /// \brief Listen for terminals and open the connections the node needs (start, restart).
+    void Open();
+    /// \brief Open the backhaul connection to the cloud (and hand it to a collaborating server).
+    void ConnectBackhaul();
+    /// \brief Open the connections a collaborating server uses: neighbours, peer port.
     void OpenLinks();
     /**
      * \brief Set up a connection a neighbouring edge opened.
@@ -143,6 +167,7 @@ class EdgeApp : public CeApplication
     Address m_cloud;                              //!< cloud address and port
     std::map<uint32_t, Ipv4Address> m_neighbours; //!< neighbouring edges' addresses
     uint32_t m_index{0};                          //!< this edge's index
+    Time m_reconnect;                             //!< backhaul reconnection delay (0: never)
 
     // State
     Ptr<FramedListener> m_listener;                     //!< terminal-facing server
@@ -151,6 +176,12 @@ class EdgeApp : public CeApplication
     std::vector<Ptr<FramedConnection>> m_peers;         //!< connections with neighbours
     std::map<uint64_t, Ptr<FramedConnection>> m_routes; //!< request id -> terminal
     std::set<uint64_t> m_orphaned; //!< forwarded requests whose terminal went away
+    std::set<Ptr<FramedConnection>> m_terminals; //!< open terminal connections
+    RequestServer::Links m_links;                //!< what a collaborating server was given
+    EventId m_reconnectEvent;                    //!< pending ConnectBackhaul
+    bool m_linksOpen{false};                     //!< the server has been given its links
+    bool m_down{false};                          //!< crashed
+    bool m_stopping{false};                      //!< StopApplication called
 
     // Trace sources
     MessageTrace m_accessRxTrace;   //!< from a terminal
@@ -159,6 +190,8 @@ class EdgeApp : public CeApplication
     MessageTrace m_backhaulRxTrace; //!< from the cloud
     MessageTrace m_peerTxTrace;     //!< to a neighbouring edge
     MessageTrace m_peerRxTrace;     //!< from a neighbouring edge
+    TracedCallback<uint32_t> m_crashTrace;   //!< the server process crashed
+    TracedCallback<uint32_t> m_restartTrace; //!< the server process is back
 };
 
 } // namespace ns3

@@ -6,6 +6,8 @@
 
 #include "ns3/crc32c.h"
 #include "ns3/double.h"
+#include "ns3/nstime.h"
+#include "ns3/uinteger.h"
 #include "ns3/kv-error.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
@@ -34,6 +36,29 @@ KvFetchClient::GetTypeId()
                           DoubleValue(0.3),
                           MakeDoubleAccessor(&KvFetchClient::m_smoothing),
                           MakeDoubleChecker<double>(0.001, 1))
+            .AddAttribute("Timeout",
+                          "A fetch that receives nothing for this long fails, and its context's "
+                          "missing layers are computed at the edge (the edge-prefill fallback), "
+                          "in s; 0: wait for ever.",
+                          TimeValue(Time(0)),
+                          MakeTimeAccessor(&KvFetchClient::m_timeout),
+                          MakeTimeChecker(Time(0)))
+            .AddAttribute("MaxRerequests",
+                          "Times a layer whose KV_DATA message fails its CRC checks is asked "
+                          "for again before the fetch fails over to the edge.",
+                          UintegerValue(2),
+                          MakeUintegerAccessor(&KvFetchClient::m_maxRerequests),
+                          MakeUintegerChecker<uint32_t>())
+            .AddTraceSource("KvRerequested",
+                            "A layer arrived corrupted (its CRC failed) and is asked for "
+                            "again: (fetch, context, layer, source, payload bytes).",
+                            MakeTraceSourceAccessor(&KvFetchClient::m_rerequestedTrace),
+                            "ns3::KvFetchClient::KvReceivedTracedCallback")
+            .AddTraceSource("FetchFailed",
+                            "A fetch failed (error, timeout, lost link, corrupted beyond "
+                            "MaxRerequests): (fetch id, context, reason).",
+                            MakeTraceSourceAccessor(&KvFetchClient::m_failedTrace),
+                            "ns3::KvFetchClient::FetchFailedTracedCallback")
             .AddTraceSource("KvReceived",
                             "A layer of context KV arrived: (fetch, context, layer, source, "
                             "payload bytes).",
@@ -89,13 +114,44 @@ KvFetchClient::Fetch(Ptr<ContextAssembly> assembly,
                      const std::string& codec,
                      int64_t contextTokens)
 {
+    Pending fetch;
+    fetch.assembly = assembly;
+    fetch.link = link;
+    fetch.source = source;
+    fetch.codec = codec;
+    fetch.contextTokens = contextTokens;
+    Send(fetch, begin, end, false);
+}
+
+void
+KvFetchClient::Send(Pending fetch, uint32_t begin, uint32_t end, bool refresh)
+{
     const uint64_t id = FETCH_ID | (static_cast<uint64_t>(m_edge) << 32) | m_next++;
-    m_pending[id] = Pending{assembly, link, source, codec, contextTokens, Time(), 0, 0};
-    link->Send(MakeContextFetchMessage(id,
-                                       ContextHeader(assembly->GetContext(),
-                                                     static_cast<uint16_t>(begin),
-                                                     static_cast<uint16_t>(end)),
-                                       codec));
+    ContextHeader header(fetch.assembly->GetContext(),
+                         static_cast<uint16_t>(begin),
+                         static_cast<uint16_t>(end));
+    header.SetRefresh(refresh);
+    fetch.link->Send(MakeContextFetchMessage(id, header, fetch.codec));
+    Pending& pending = m_pending[id] = std::move(fetch);
+    ArmTimeout(id, pending);
+}
+
+void
+KvFetchClient::ArmTimeout(uint64_t id, Pending& fetch)
+{
+    fetch.timeout.Cancel();
+    if (!m_timeout.IsZero())
+    {
+        fetch.timeout = Simulator::Schedule(m_timeout, &KvFetchClient::Fail, this, id, "timeout");
+    }
+}
+
+void
+KvFetchClient::Fail(uint64_t id, const std::string& reason)
+{
+    NS_LOG_WARN("fetch " << id << " failed: " << reason);
+    m_failedTrace(id, m_pending.at(id).assembly->GetContext(), reason);
+    Finish(id, true);
 }
 
 bool
@@ -111,8 +167,7 @@ KvFetchClient::HandleMessage(Ptr<FramedConnection> from, const ProtocolMessage& 
     {
         return false;
     }
-    NS_LOG_WARN("fetch " << id << " failed: " << ErrorHeader::CodeName(message.error.GetCode()));
-    Finish(id, true);
+    Fail(id, ErrorHeader::CodeName(message.error.GetCode()));
     return true;
 }
 
@@ -144,9 +199,36 @@ KvFetchClient::HandleKvData(Ptr<FramedConnection> from, const ProtocolMessage& m
     catch (const kv::KvError& error)
     {
         NS_LOG_WARN("fetch " << id << ": undecodable KV: " << error.what());
-        Finish(id, true);
+        if (fetch.rerequests >= m_maxRerequests)
+        {
+            Fail(id, "corrupted");
+            return;
+        }
+        // Ask for the layer again, as a receiver that holds nothing of it; the rest of the
+        // fetch goes on.
+        m_rerequestedTrace(id,
+                           header.GetContextId(),
+                           header.GetLayer(),
+                           fetch.source,
+                           message.payloadBytes);
+        Pending again = fetch;
+        again.rerequests = fetch.rerequests + 1;
+        again.pieces = 0;
+        again.laterBytes = 0;
+        again.timeout = EventId();
+        if (header.IsLast())
+        {
+            fetch.timeout.Cancel();
+            m_pending.erase(found);
+        }
+        else
+        {
+            ArmTimeout(id, fetch);
+        }
+        Send(again, header.GetLayer(), header.GetLayer() + 1u, true);
         return;
     }
+    ArmTimeout(id, fetch);
     if (fetch.pieces++ == 0)
     {
         fetch.firstArrival = Simulator::Now();
@@ -180,7 +262,8 @@ KvFetchClient::HandleKvData(Ptr<FramedConnection> from, const ProtocolMessage& m
 void
 KvFetchClient::Finish(uint64_t id, bool failed)
 {
-    const Pending fetch = m_pending.at(id);
+    Pending fetch = m_pending.at(id);
+    fetch.timeout.Cancel();
     m_pending.erase(id);
     if (failed)
     {
@@ -212,13 +295,27 @@ KvFetchClient::HandleConnectionClosed(Ptr<FramedConnection> connection)
     }
     for (uint64_t id : lost)
     {
-        Finish(id, true);
+        Fail(id, "lost-link");
     }
+}
+
+void
+KvFetchClient::FailAll()
+{
+    while (!m_pending.empty())
+    {
+        Fail(m_pending.begin()->first, "restart");
+    }
+    m_receivers.clear();
 }
 
 void
 KvFetchClient::DoDispose()
 {
+    for (auto& [id, fetch] : m_pending)
+    {
+        fetch.timeout.Cancel();
+    }
     m_pending.clear();
     m_receivers.clear();
     Object::DoDispose();

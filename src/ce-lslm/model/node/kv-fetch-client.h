@@ -8,7 +8,9 @@
 #include "context-assembly.h"
 #include "kv-fetch-planner.h"
 
+#include "ns3/event-id.h"
 #include "ns3/framed-connection.h"
+#include "ns3/nstime.h"
 #include "ns3/kv-alignment.h"
 #include "ns3/kv-receiver.h"
 #include "ns3/object.h"
@@ -86,6 +88,19 @@ class KvFetchClient : public Object
     /// \param connection a link that ended: its fetches fail over, its bases are forgotten
     void HandleConnectionClosed(Ptr<FramedConnection> connection);
 
+    /// \brief The edge restarted: every fetch fails over, every link's receiver is forgotten.
+    void FailAll();
+
+    /**
+     * TracedCallback signature for a failed fetch.
+     * \param fetch the fetch id
+     * \param context its context
+     * \param reason "timeout", "corrupted", "restart", "lost-link" or the cloud's error code
+     */
+    typedef void (*FetchFailedTracedCallback)(uint64_t fetch,
+                                              uint32_t context,
+                                              const std::string& reason);
+
     /// \return the backhaul's estimate
     const KvFetchPlanner::Link& GetCloudLink() const;
     /// \param neighbour a neighbour's index \return its link's estimate
@@ -118,7 +133,30 @@ class KvFetchClient : public Object
         Time firstArrival;             //!< when its first piece arrived
         uint64_t laterBytes{0};        //!< payload bytes of the pieces after the first
         uint32_t pieces{0};            //!< pieces received
+        uint32_t rerequests{0};        //!< times a corrupted layer of it was asked again
+        EventId timeout;               //!< Fail after Timeout without data
     };
+
+    /**
+     * \brief Send a CONTEXT_FETCH for layers [begin, end) and remember it under a new id.
+     * \param fetch what it is for (assembly, link, codec, ...)
+     * \param begin first layer
+     * \param end one past the last layer
+     * \param refresh ask as a receiver that holds nothing of these layers
+     */
+    void Send(Pending fetch, uint32_t begin, uint32_t end, bool refresh);
+    /**
+     * \brief (Re)start a fetch's timeout.
+     * \param id the fetch
+     * \param fetch its state
+     */
+    void ArmTimeout(uint64_t id, Pending& fetch);
+    /**
+     * \brief A fetch failed: trace it and fail its context over to the edge.
+     * \param id the fetch
+     * \param reason why
+     */
+    void Fail(uint64_t id, const std::string& reason);
 
     /// \brief A piece of KV arrived.
     void HandleKvData(Ptr<FramedConnection> from, const ProtocolMessage& message);
@@ -128,6 +166,8 @@ class KvFetchClient : public Object
     std::shared_ptr<const kv::KvAlignment> m_alignment; //!< stream geometry
     uint32_t m_edge{0};                                 //!< this edge's index
     double m_smoothing;                                 //!< weight of a new measurement
+    Time m_timeout;                                     //!< fail a silent fetch after this
+    uint32_t m_maxRerequests{2};                        //!< re-requests of a corrupted layer
     uint64_t m_next{0};                                 //!< fetch counter
     std::map<uint64_t, Pending> m_pending;              //!< fetches in flight
     std::map<Ptr<FramedConnection>, std::unique_ptr<kv::KvReceiver>> m_receivers; //!< per link
@@ -136,6 +176,9 @@ class KvFetchClient : public Object
     std::map<uint32_t, KvFetchPlanner::Link> m_neighbours; //!< per neighbour estimate
     std::map<std::string, double> m_layerBytes;            //!< codec -> bytes per token
     TracedCallback<uint64_t, uint32_t, uint32_t, int32_t, uint32_t> m_receivedTrace; //!< KV in
+    TracedCallback<uint64_t, uint32_t, uint32_t, int32_t, uint32_t>
+        m_rerequestedTrace;                                               //!< corrupted, again
+    TracedCallback<uint64_t, uint32_t, const std::string&> m_failedTrace; //!< fetch failed
 };
 
 } // namespace ns3

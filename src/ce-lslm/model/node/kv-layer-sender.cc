@@ -45,6 +45,13 @@ KvLayerSender::WireBytes(const kv::EncodedKv& encoded, uint64_t contextTextBytes
     return std::max(static_cast<uint32_t>(encoded.bytes.size()), static_cast<uint32_t>(wire));
 }
 
+void
+KvLayerSender::SetCorruption(double probability, Ptr<UniformRandomVariable> random)
+{
+    m_corruption = probability;
+    m_random = random;
+}
+
 KvLayerSender::Sent
 KvLayerSender::Send(Ptr<FramedConnection> to,
                     uint64_t fetchId,
@@ -67,7 +74,16 @@ KvLayerSender::Send(Ptr<FramedConnection> to,
                               origin,
                               last,
                               sent.streamBytes);
-    to->Send(MakeKvDataMessage(fetchId, header, encoded.bytes, sent.wireBytes));
+    std::vector<uint8_t> stream = encoded.bytes;
+    if (m_corruption > 0 && !stream.empty() && m_random->GetValue() < m_corruption)
+    {
+        const auto at = std::min<std::size_t>(
+            stream.size() - 1,
+            static_cast<std::size_t>(m_random->GetValue() * static_cast<double>(stream.size())));
+        stream[at] ^= 0x5a;
+        sent.corrupted = true;
+    }
+    to->Send(MakeKvDataMessage(fetchId, header, stream, sent.wireBytes));
     return sent;
 }
 

@@ -5,6 +5,7 @@
 #ifndef CE_LSLM_KV_LAYER_SENDER_H
 #define CE_LSLM_KV_LAYER_SENDER_H
 
+#include "ns3/random-variable-stream.h"
 #include "ns3/framed-connection.h"
 #include "ns3/kv-alignment.h"
 #include "ns3/kv-block.h"
@@ -51,7 +52,17 @@ class KvLayerSender
     {
         uint32_t streamBytes{0}; //!< real KV-stream bytes
         uint32_t wireBytes{0};   //!< payload bytes on the wire (stream plus padding)
+        bool corrupted{false};   //!< a byte of the stream was flipped (fault injection)
     };
+
+    /**
+     * \brief Fault injection: corrupt each message's stream with a probability, as an error
+     * that escaped the links' own checks would (one byte flipped; the KV stream's CRCs detect
+     * it at the receiver).
+     * \param probability chance per message, in [0, 1] (0: never)
+     * \param random draws the chance and the byte (required when probability > 0)
+     */
+    void SetCorruption(double probability, Ptr<UniformRandomVariable> random);
 
     /**
      * \brief Encode one layer's block and send it.
@@ -88,6 +99,8 @@ class KvLayerSender
 
   private:
     std::shared_ptr<const kv::KvAlignment> m_alignment; //!< geometry, bases, id
+    double m_corruption{0};                             //!< chance a message is corrupted
+    Ptr<UniformRandomVariable> m_random;                //!< for the corruption
     ModelProfile m_declared;                            //!< declared edge model
     uint32_t m_bytesPerToken;                           //!< text bytes per declared token
 };

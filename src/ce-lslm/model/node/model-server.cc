@@ -216,6 +216,12 @@ ModelServer::GetActiveRequests() const
 }
 
 void
+ModelServer::Restart()
+{
+    m_resident.clear();
+}
+
+void
 ModelServer::DoDispose()
 {
     m_active.clear();

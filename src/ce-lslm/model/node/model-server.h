@@ -94,6 +94,9 @@ class ModelServer : public RequestServer
      */
     typedef void (*ScoredTracedCallback)(uint64_t id, const RequestQuality& quality);
 
+    /// \brief A restart loses the contexts kept resident.
+    void Restart() override;
+
   protected:
     void DoDispose() override;
 

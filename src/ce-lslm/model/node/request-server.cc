@@ -62,6 +62,11 @@ RequestServer::HandleMessage(Ptr<FramedConnection> /* from */, const ProtocolMes
 }
 
 void
+RequestServer::Restart()
+{
+}
+
+void
 RequestServer::HandleConnectionClosed(Ptr<FramedConnection> /* connection */)
 {
 }

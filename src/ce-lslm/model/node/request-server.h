@@ -54,6 +54,14 @@ class RequestServer : public Object
     /// Called for each token produced: request id, 0-based index, whether it is the last,
     /// and the token's text.
     using TokenCallback = Callback<void, uint64_t, uint32_t, bool, std::string>;
+    /**
+     * TracedCallback signature of a server's "Fallback" trace source: a request is answered
+     * another way than its mode's normal one.
+     * \param id request id
+     * \param how which fallback ("edge-prefill", "standalone")
+     */
+    typedef void (*FallbackTracedCallback)(uint64_t id, const std::string& how);
+
     /// Called when a request cannot be answered: request id, why.
     using FailureCallback = Callback<void, uint64_t, ErrorHeader::Code>;
 
@@ -121,6 +129,13 @@ class RequestServer : public Object
      * \param connection the connection
      */
     virtual void HandleConnectionClosed(Ptr<FramedConnection> connection);
+
+    /**
+     * \brief The node's process restarted after a crash: forget what a restart loses (cached
+     * contexts, KV stores, the links, which the application gives again). Every request has
+     * been cancelled before. Default: nothing to forget.
+     */
+    virtual void Restart();
 
     /**
      * \param bytes text bytes

@@ -13,6 +13,7 @@
 #include "ns3/tcp-socket-factory.h"
 #include "ns3/uinteger.h"
 
+#include <cmath>
 #include <limits>
 
 namespace ns3
@@ -78,10 +79,33 @@ TerminalApp::GetTypeId()
                           TimeValue(Time(0)),
                           MakeTimeAccessor(&TerminalApp::m_deadline),
                           MakeTimeChecker(Time(0)))
+            .AddAttribute("MaxRetries",
+                          "Number of times a request whose attempt failed for a reason it may "
+                          "recover from (a lost connection, an unreachable or overloaded "
+                          "upstream) is sent again; 0: never (and no reconnection).",
+                          UintegerValue(0),
+                          MakeUintegerAccessor(&TerminalApp::m_maxRetries),
+                          MakeUintegerChecker<uint32_t>())
+            .AddAttribute("RetryBackoff",
+                          "Backoff before the first retry, in s; it doubles with every retry "
+                          "up to MaxRetryBackoff and is multiplied by a jitter factor in "
+                          "[0.5, 1) hashed from the request id and the retry.",
+                          TimeValue(MilliSeconds(200)),
+                          MakeTimeAccessor(&TerminalApp::m_retryBackoff),
+                          MakeTimeChecker(Time(0)))
+            .AddAttribute("MaxRetryBackoff",
+                          "Largest backoff between two attempts of a request, in s.",
+                          TimeValue(Seconds(2)),
+                          MakeTimeAccessor(&TerminalApp::m_maxRetryBackoff),
+                          MakeTimeChecker(Time(0)))
             .AddTraceSource("RequestSent",
                             "A request was issued.",
                             MakeTraceSourceAccessor(&TerminalApp::m_requestSentTrace),
                             "ns3::TerminalApp::RequestSentTracedCallback")
+            .AddTraceSource("RequestRetried",
+                            "A request is sent again after a failure it may recover from.",
+                            MakeTraceSourceAccessor(&TerminalApp::m_retriedTrace),
+                            "ns3::TerminalApp::RequestRetriedTracedCallback")
             .AddTraceSource("TokenReceived",
                             "An answer token arrived.",
                             MakeTraceSourceAccessor(&TerminalApp::m_tokenTrace),
@@ -109,6 +133,7 @@ TerminalApp::TerminalApp()
     : m_terminalId(0)
     , m_bytesPerToken(4)
     , m_maxRequests(0)
+    , m_maxRetries(0)
     , m_issued(0)
     , m_stopping(false)
 {
@@ -183,6 +208,7 @@ TerminalApp::DoDispose()
     for (auto& [id, request] : m_outstanding)
     {
         request.deadline.Cancel();
+        request.retry.Cancel();
     }
     m_outstanding.clear();
     m_feed = nullptr;
@@ -196,12 +222,7 @@ TerminalApp::StartApplication()
     m_stopping = false;
     if (!GetServer())
     {
-        m_connection = CreateObject<FramedConnection>();
-        m_connection->SetMessageCallback(MakeCallback(&TerminalApp::HandleMessage, this));
-        m_connection->SetClosedCallback(MakeCallback(&TerminalApp::HandleClosed, this));
-        TraceSentMessages(m_connection, m_txTrace);
-        m_connection->Connect(Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId()),
-                              m_remote);
+        Connect();
     }
     if (m_timed)
     {
@@ -210,6 +231,17 @@ TerminalApp::StartApplication()
     }
     ScheduleArrival(
         Seconds(m_firstArrival ? m_firstArrival->GetValue() : m_interArrival->GetValue()));
+}
+
+void
+TerminalApp::Connect()
+{
+    m_connection = CreateObject<FramedConnection>();
+    m_connection->SetMessageCallback(MakeCallback(&TerminalApp::HandleMessage, this));
+    m_connection->SetClosedCallback(MakeCallback(&TerminalApp::HandleClosed, this));
+    TraceSentMessages(m_connection, m_txTrace);
+    m_connection->Connect(Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId()),
+                          m_remote);
 }
 
 void
@@ -276,27 +308,88 @@ TerminalApp::IssueRequest()
     }
     ++m_issued;
     Outstanding& request = m_outstanding[id];
-    request = {header.GetAnswerTokens(), 0, EventId()};
+    request.answerTokens = header.GetAnswerTokens();
+    request.issued = Simulator::Now();
+    request.header = header;
+    request.payload = std::move(payload);
     if (!m_deadline.IsZero())
     {
         request.deadline = Simulator::Schedule(m_deadline, &TerminalApp::HandleDeadline, this, id);
     }
     m_requestSentTrace(id, header);
+    SendRequest(id);
+    ScheduleNextArrival();
+}
+
+void
+TerminalApp::SendRequest(uint64_t requestId)
+{
+    Outstanding& request = m_outstanding.at(requestId);
+    request.tokensReceived = 0;
     if (GetServer())
     {
-        GetServer()->Serve(ServedRequest{id, header, payload});
+        GetServer()->Serve(ServedRequest{requestId, request.header, request.payload});
+        return;
     }
-    else if (!m_connection)
+    if (!m_connection)
     {
-        // The connection to the edge is gone (terminals do not reconnect): the request
-        // cannot even be sent.
-        EndRequest(id, "no-connection");
+        if (m_maxRetries == 0)
+        {
+            // Without retries the terminal does not reconnect: the request cannot be sent.
+            EndRequest(requestId, "no-connection");
+            return;
+        }
+        Connect(); // the request waits in the new connection's queue
     }
-    else
+    m_connection->Send(MakeRequestMessage(requestId, request.header, request.payload));
+}
+
+double
+TerminalApp::RetryJitter(uint64_t requestId, uint32_t retry)
+{
+    // splitmix64 of (request, retry): terminals that lost their edge together spread their
+    // retries, reproducibly and without a random stream of their own.
+    uint64_t z = requestId * 0x9e3779b97f4a7c15ULL + retry + 1;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+    return 0.5 + 0.5 * static_cast<double>(z >> 11) / static_cast<double>(1ULL << 53);
+}
+
+bool
+TerminalApp::IsRetryable(const std::string& reason)
+{
+    if (reason.rfind("connection-", 0) == 0)
     {
-        m_connection->Send(MakeRequestMessage(id, header, payload));
+        return reason != "connection-" + FramedConnection::CloseReasonName(
+                                             FramedConnection::FRAMING_ERROR);
     }
-    ScheduleNextArrival();
+    return reason == "no-connection" || reason == "upstream-unavailable" ||
+           reason == "upstream-timeout" || reason == "overloaded";
+}
+
+void
+TerminalApp::FailOrRetry(uint64_t requestId, const std::string& reason)
+{
+    Outstanding& request = m_outstanding.at(requestId);
+    if (!IsRetryable(reason) || request.retries >= m_maxRetries)
+    {
+        EndRequest(requestId, reason);
+        return;
+    }
+    const double doublings = std::min<uint32_t>(request.retries, 30);
+    const Time backoff = Min(m_retryBackoff * std::pow(2.0, doublings), m_maxRetryBackoff) *
+                         RetryJitter(requestId, request.retries);
+    if (!m_deadline.IsZero() && Simulator::Now() + backoff >= request.issued + m_deadline)
+    {
+        EndRequest(requestId, reason); // no time left for another attempt
+        return;
+    }
+    ++request.retries;
+    NS_LOG_INFO("request " << requestId << " failed (" << reason << "), retry "
+                           << request.retries << " in " << backoff.As(Time::MS));
+    m_retriedTrace(requestId, request.retries, reason);
+    request.retry = Simulator::Schedule(backoff, &TerminalApp::SendRequest, this, requestId);
 }
 
 void
@@ -329,7 +422,7 @@ TerminalApp::HandleMessage(Ptr<FramedConnection> /* connection */, Ptr<Packet> m
     }
     else
     {
-        EndRequest(id, ErrorHeader::CodeName(decoded.error.GetCode()));
+        FailOrRetry(id, ErrorHeader::CodeName(decoded.error.GetCode()));
     }
 }
 
@@ -365,7 +458,7 @@ TerminalApp::HandleLocalFailure(uint64_t requestId, ErrorHeader::Code code)
 {
     if (m_outstanding.count(requestId))
     {
-        EndRequest(requestId, ErrorHeader::CodeName(code));
+        FailOrRetry(requestId, ErrorHeader::CodeName(code));
     }
 }
 
@@ -373,7 +466,11 @@ void
 TerminalApp::HandleDeadline(uint64_t requestId)
 {
     NS_LOG_FUNCTION(this << requestId);
-    if (GetServer())
+    if (m_outstanding.at(requestId).retry.IsRunning())
+    {
+        // Between two attempts: nobody is answering it.
+    }
+    else if (GetServer())
     {
         GetServer()->Cancel(requestId);
     }
@@ -390,11 +487,23 @@ TerminalApp::HandleClosed(Ptr<FramedConnection> connection, FramedConnection::Cl
 {
     NS_LOG_FUNCTION(this << FramedConnection::CloseReasonName(reason));
     ReportFramingError(connection, reason, "the edge");
-    m_connection = nullptr;
-    std::string failure = "connection-" + FramedConnection::CloseReasonName(reason);
-    while (!m_outstanding.empty())
+    if (connection != m_connection)
     {
-        EndRequest(m_outstanding.begin()->first, failure);
+        return; // an earlier connection
+    }
+    m_connection = nullptr;
+    const std::string failure = "connection-" + FramedConnection::CloseReasonName(reason);
+    std::vector<uint64_t> sent; // the requests waiting for a retry were not on it
+    for (const auto& [id, request] : m_outstanding)
+    {
+        if (!request.retry.IsRunning())
+        {
+            sent.push_back(id);
+        }
+    }
+    for (uint64_t id : sent)
+    {
+        FailOrRetry(id, failure);
     }
 }
 
@@ -405,6 +514,7 @@ TerminalApp::EndRequest(uint64_t requestId, const std::string& failureReason)
     if (found != m_outstanding.end())
     {
         found->second.deadline.Cancel();
+        found->second.retry.Cancel();
         m_outstanding.erase(found);
     }
     if (failureReason.empty())

@@ -37,9 +37,14 @@ namespace ns3
  * FramedConnection), so a slow answer delays the ones behind it, as with HTTP/2 or gRPC.
  *
  * Every request ends exactly once: RequestCompleted when its last token arrives, or
- * RequestFailed with a reason ("upstream-unavailable", "connection-peer-closed", ...). The
- * terminal does not reconnect: once its connection has ended, new requests fail at once with
- * "no-connection".
+ * RequestFailed with a reason ("upstream-unavailable", "connection-peer-closed", ...).
+ * A failure the terminal may recover from (IsRetryable: the connection ended, the edge or the
+ * cloud could not be reached or refused admission) is retried up to MaxRetries times, after an
+ * exponential backoff with jitter (RetryBackoff, doubling up to MaxRetryBackoff, times a
+ * factor in [0.5, 1) hashed from the request and the attempt) and never past the request's Deadline; the answer then starts
+ * again from its first token (RequestRetried). When the connection to the edge has ended, the
+ * next request to send opens a new one (with MaxRetries 0, as before retries existed, the
+ * request then fails with "no-connection" instead).
  * Requests still running when the simulation ends are neither; the scenario's statistics count
  * them as unfinished.
  */
@@ -109,6 +114,31 @@ class TerminalApp : public CeApplication
      */
     typedef void (*RequestCompletedTracedCallback)(uint64_t requestId);
     /**
+     * TracedCallback signature for a request being sent again.
+     * \param requestId request id
+     * \param attempt 1 for the first retry
+     * \param reason why the previous attempt failed
+     */
+    typedef void (*RequestRetriedTracedCallback)(uint64_t requestId,
+                                                 uint32_t attempt,
+                                                 const std::string& reason);
+    /**
+     * \param reason a failure reason, as in requests.csv's failure_reason
+     * \return whether a new attempt may succeed: the connection ended ("connection-..." but
+     * a framing error), "no-connection", "upstream-unavailable", "upstream-timeout" or
+     * "overloaded"
+     */
+    static bool IsRetryable(const std::string& reason);
+
+    /**
+     * \param requestId a request
+     * \param retry its retries so far
+     * \return the factor in [0.5, 1) its next backoff is multiplied by: a hash of both, so
+     * that terminals that failed together do not retry together
+     */
+    static double RetryJitter(uint64_t requestId, uint32_t retry);
+
+    /**
      * TracedCallback signature for a request failing.
      * \param requestId request id
      * \param reason why, as written to requests.csv's failure_reason
@@ -175,6 +205,21 @@ class TerminalApp : public CeApplication
      */
     void HandleClosed(Ptr<FramedConnection> connection, FramedConnection::CloseReason reason);
     /**
+     * \brief An attempt failed: retry it after a backoff if the reason allows, there are
+     * retries left and the deadline leaves time; otherwise end the request.
+     * \param requestId the request
+     * \param reason why the attempt failed
+     */
+    void FailOrRetry(uint64_t requestId, const std::string& reason);
+    /**
+     * \brief Send a request (again): on the connection to the edge (opening one if there is
+     * none) or to the on-device server.
+     * \param requestId the request
+     */
+    void SendRequest(uint64_t requestId);
+    /// Open a new connection to the edge.
+    void Connect();
+    /**
      * \brief End a request: remove it, fire the matching trace, close when stopping and idle.
      * \param requestId the request
      * \param failureReason empty for a completed request
@@ -187,6 +232,11 @@ class TerminalApp : public CeApplication
         uint32_t answerTokens;   //!< tokens asked for
         uint32_t tokensReceived; //!< tokens arrived so far
         EventId deadline;        //!< HandleDeadline, if a Deadline is set
+        Time issued;             //!< when it was issued
+        RequestHeader header;    //!< what it asks for
+        std::string payload;     //!< its query text
+        uint32_t retries{0};     //!< retries so far
+        EventId retry;           //!< the pending SendRequest of a retry
     };
 
     // Attributes
@@ -199,6 +249,9 @@ class TerminalApp : public CeApplication
     uint32_t m_bytesPerToken;                 //!< text bytes per token on the wire
     uint64_t m_maxRequests;                   //!< stop after this many (0 = no limit)
     Time m_deadline;                          //!< cancel a request after this long (0 = never)
+    uint32_t m_maxRetries;                    //!< retries of a retryable failure
+    Time m_retryBackoff;                      //!< backoff before the first retry
+    Time m_maxRetryBackoff;                   //!< largest backoff
 
     // State
     Ptr<FramedConnection> m_connection;            //!< connection to the edge (null once closed)
@@ -216,6 +269,7 @@ class TerminalApp : public CeApplication
     TracedCallback<uint64_t, uint32_t> m_tokenTrace;                   //!< token arrived
     TracedCallback<uint64_t> m_requestCompletedTrace;                  //!< last token arrived
     TracedCallback<uint64_t, const std::string&> m_requestFailedTrace; //!< request failed
+    TracedCallback<uint64_t, uint32_t, const std::string&> m_retriedTrace; //!< sent again
     MessageTrace m_txTrace;                                            //!< message sent
     MessageTrace m_rxTrace;                                            //!< message received
 };

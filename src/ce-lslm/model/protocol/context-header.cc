@@ -54,7 +54,7 @@ ContextHeader::Serialize(Buffer::Iterator start) const
 {
     start.WriteHtonU32(m_contextId);
     start.WriteHtonU16(m_layerBegin);
-    start.WriteHtonU16(m_layerEnd);
+    start.WriteHtonU16(m_layerEnd | (m_refresh ? REFRESH_BIT : 0));
 }
 
 uint32_t
@@ -62,14 +62,17 @@ ContextHeader::Deserialize(Buffer::Iterator start)
 {
     m_contextId = start.ReadNtohU32();
     m_layerBegin = start.ReadNtohU16();
-    m_layerEnd = start.ReadNtohU16();
+    const uint16_t end = start.ReadNtohU16();
+    m_layerEnd = end & ~REFRESH_BIT;
+    m_refresh = (end & REFRESH_BIT) != 0;
     return SERIALIZED_SIZE;
 }
 
 void
 ContextHeader::Print(std::ostream& os) const
 {
-    os << "context=" << m_contextId << " layers=[" << m_layerBegin << ", " << m_layerEnd << ")";
+    os << "context=" << m_contextId << " layers=[" << m_layerBegin << ", " << m_layerEnd << ")"
+       << (m_refresh ? " refresh" : "");
 }
 
 uint32_t
@@ -88,6 +91,18 @@ uint16_t
 ContextHeader::GetLayerEnd() const
 {
     return m_layerEnd;
+}
+
+void
+ContextHeader::SetRefresh(bool refresh)
+{
+    m_refresh = refresh;
+}
+
+bool
+ContextHeader::IsRefresh() const
+{
+    return m_refresh;
 }
 
 } // namespace ns3

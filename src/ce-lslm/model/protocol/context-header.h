@@ -24,7 +24,9 @@ namespace ns3
  * holds the KV of those layers of the context (layerBegin == layerEnd: it no longer holds any).
  *
  * Wire layout (8 bytes, network byte order): context id (u32), layer begin (u16), layer end
- * (u16). A received header is valid when layerBegin <= layerEnd.
+ * (u16, bit 15: REFRESH). A received header is valid when layerBegin <= layerEnd. REFRESH
+ * (CONTEXT_FETCH only) says the asking edge lost what it held for those layers (a chunk came
+ * corrupted), so the sender sends them as to a new receiver (its PCA bases included).
  */
 class ContextHeader : public Header
 {
@@ -39,6 +41,9 @@ class ContextHeader : public Header
      * \param layerEnd one past the last layer of the range (>= layerBegin)
      */
     ContextHeader(uint32_t contextId, uint16_t layerBegin, uint16_t layerEnd);
+
+    /// Bit of the layer-end field that carries the REFRESH flag (layers stay below it).
+    static constexpr uint16_t REFRESH_BIT = 0x8000;
 
     /**
      * \brief Get the type ID.
@@ -57,11 +62,16 @@ class ContextHeader : public Header
     uint16_t GetLayerBegin() const;
     /// \return one past the last layer of the range
     uint16_t GetLayerEnd() const;
+    /// \param refresh whether the receiver asks for the layers as a new receiver
+    void SetRefresh(bool refresh);
+    /// \return whether the receiver asks for the layers as a new receiver
+    bool IsRefresh() const;
 
   private:
     uint32_t m_contextId;  //!< context
     uint16_t m_layerBegin; //!< first layer
     uint16_t m_layerEnd;   //!< one past the last layer
+    bool m_refresh{false};   //!< REFRESH flag
 };
 
 } // namespace ns3

@@ -85,6 +85,10 @@ ErrorHeader::CodeName(uint16_t code)
             return "rejected";
         case CONTEXT_NOT_HELD:
             return "context-not-held";
+        case OVERLOADED:
+            return "overloaded";
+        case UPSTREAM_TIMEOUT:
+            return "upstream-timeout";
         default:
             return "error-" + std::to_string(code);
     }

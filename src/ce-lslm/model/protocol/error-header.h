@@ -30,9 +30,13 @@ class ErrorHeader : public Header
         DUPLICATE_REQUEST = 3,    //!< a request with the same id is already in flight
         REJECTED = 4,             //!< the server can never fit this request (its compute
                                   //!< engine refused it: too large for memory)
-        CONTEXT_NOT_HELD = 5      //!< a CONTEXT_FETCH asked a node for context KV it does not
+        CONTEXT_NOT_HELD = 5,     //!< a CONTEXT_FETCH asked a node for context KV it does not
                                   //!< hold (a neighbouring edge evicted it), or for layers or a
                                   //!< codec spec it cannot serve
+        OVERLOADED = 6,           //!< the node refuses new work for now (admission control);
+                                  //!< a later attempt may succeed
+        UPSTREAM_TIMEOUT = 7      //!< the node that should serve the request did not answer in
+                                  //!< time
     };
 
     static constexpr uint32_t SERIALIZED_SIZE = 2; //!< bytes on the wire

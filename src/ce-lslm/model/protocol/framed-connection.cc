@@ -176,6 +176,23 @@ FramedConnection::Close()
 }
 
 void
+FramedConnection::Abort()
+{
+    NS_LOG_FUNCTION(this);
+    m_resumeEvent.Cancel();
+    m_txQueue.clear();
+    if (m_socket && m_state != CLOSED)
+    {
+        ReleaseSocketCallbacks();
+        m_socket->Close();
+    }
+    m_state = CLOSED;
+    m_messageCallback = MakeNullCallback<void, Ptr<FramedConnection>, Ptr<Packet>>();
+    m_connectedCallback = MakeNullCallback<void, Ptr<FramedConnection>>();
+    m_closedCallback = MakeNullCallback<void, Ptr<FramedConnection>, CloseReason>();
+}
+
+void
 FramedConnection::Pump()
 {
     if (m_pumping || m_state != CONNECTED)

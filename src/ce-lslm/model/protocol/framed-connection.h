@@ -144,6 +144,13 @@ class FramedConnection : public Object
     void Close();
 
     /**
+     * \brief Ends the connection at once, as the operating system does for a process that
+     * crashed: frames not yet handed to TCP are dropped, TCP sends what it holds and a FIN,
+     * and no callback of this connection fires any more (not even the closed callback).
+     */
+    void Abort();
+
+    /**
      * \param callback invoked with every received message, in order
      */
     void SetMessageCallback(MessageCallback callback);

@@ -265,7 +265,26 @@ SixGChannel::GetLargeScale(const SixGNetDevice* a, const SixGNetDevice* b)
 double
 SixGChannel::GetLargeScaleGainDb(const SixGNetDevice* a, const SixGNetDevice* b)
 {
-    return GetLargeScale(a, b).gainDb;
+    double gainDb = GetLargeScale(a, b).gainDb;
+    for (const SixGNetDevice* device : {a, b})
+    {
+        auto extra = m_extraLossDb.find(device);
+        gainDb -= extra != m_extraLossDb.end() ? extra->second : 0.0;
+    }
+    return gainDb;
+}
+
+void
+SixGChannel::SetExtraLoss(const SixGNetDevice* device, double lossDb)
+{
+    if (lossDb > 0)
+    {
+        m_extraLossDb[device] = lossDb;
+    }
+    else
+    {
+        m_extraLossDb.erase(device);
+    }
 }
 
 bool

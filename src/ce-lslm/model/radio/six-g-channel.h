@@ -115,9 +115,17 @@ class SixGChannel : public Channel
     /**
      * \param a one device
      * \param b another device
-     * \return path loss and shadowing between them as a gain, in dB (negative)
+     * \return path loss and shadowing between them as a gain, in dB (negative), less any extra
+     * loss set on either of them
      */
     double GetLargeScaleGainDb(const SixGNetDevice* a, const SixGNetDevice* b);
+    /**
+     * \brief Fault injection: every link of \p device loses \p lossDb more (a blockage of the
+     * site; a very large loss is an outage), until set back to 0.
+     * \param device a device of this channel (e.g. a base station)
+     * \param lossDb extra path loss, in dB (>= 0)
+     */
+    void SetExtraLoss(const SixGNetDevice* device, double lossDb);
     /**
      * \param a one device
      * \param b another device
@@ -185,6 +193,7 @@ class SixGChannel : public Channel
     double m_dlOverhead;                                   //!< downlink overhead fraction
     double m_ulOverhead;                                   //!< uplink overhead fraction
     Time m_largeScalePeriod;                               //!< cache lifetime
+    std::map<const SixGNetDevice*, double> m_extraLossDb;  //!< fault injection, per device
     Ptr<PropagationLossModel> m_pathLoss;                  //!< path loss and shadowing
     Ptr<ChannelConditionModel> m_condition;                //!< LOS/NLOS (may be null)
     Ptr<SixGFadingModel> m_fading;                         //!< small-scale fading
