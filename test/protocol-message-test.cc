@@ -452,7 +452,7 @@ TEST(ContextMessageTest, NamesAndPrint)
     EXPECT_FALSE(MessageHeader::IsKnownType(9));
     EXPECT_EQ(MessageHeader::TypeName(9), "unknown");
     EXPECT_EQ(ErrorHeader::CodeName(ErrorHeader::CONTEXT_NOT_HELD), "context-not-held");
-    EXPECT_EQ(ErrorHeader::CodeName(6), "error-6");
+    EXPECT_EQ(ErrorHeader::CodeName(99), "error-99");
     EXPECT_EQ(Decoded(MakeErrorMessage(1, ErrorHeader::CONTEXT_NOT_HELD)).error.GetCode(), 5u);
 
     std::ostringstream context;

@@ -40,7 +40,8 @@ CeLslmHelper::ConfigureFallback(Ptr<RequestServer> server) const
 {
     if (Ptr<CeLslmEdgeServer> edge = DynamicCast<CeLslmEdgeServer>(server))
     {
-        edge->SetAttribute("Fallback", StringValue(m_config.GetString("recovery.ce_lslm_fallback")));
+        edge->SetAttribute("Fallback",
+                           StringValue(m_config.GetString("recovery.ce_lslm_fallback")));
         Ptr<KvFetchClient> fetcher = edge->GetFetchClient();
         fetcher->SetAttribute("Timeout",
                               TimeValue(Seconds(m_config.GetDouble("recovery.fetch_timeout_s"))));

@@ -4,10 +4,10 @@
 
 #include "fault-injector.h"
 
+#include "ns3/ce-lslm-edge-server.h"
 #include "ns3/cloud-app.h"
 #include "ns3/context-kv-server.h"
 #include "ns3/double.h"
-#include "ns3/ce-lslm-edge-server.h"
 #include "ns3/edge-app.h"
 #include "ns3/log.h"
 #include "ns3/pointer.h"
@@ -74,8 +74,8 @@ ParseSeconds(const std::string& text, const std::string& entry, const char* what
     }
     if (used == 0 || used != text.size() || !(value >= 0) || value > 1e9)
     {
-        throw std::invalid_argument("'" + entry + "': " + what + " '" + text +
-                                    "' is not a number of seconds >= 0");
+        throw std::invalid_argument("'" + entry + "': " + what + " '" + text
+                                    + "' is not a number of seconds >= 0");
     }
     return value;
 }
@@ -152,15 +152,15 @@ FaultInjector::GetTypeId()
 }
 
 FaultInjector::FaultInjector()
-    : m_backhaulLossRate(0.05),
-      m_blockageLossDb(30),
-      m_overloadRefusal(1),
-      m_kvCorruption(0.5),
-      m_gap(CreateObject<ExponentialRandomVariable>()),
-      m_duration(CreateObject<ExponentialRandomVariable>()),
-      m_pick(CreateObject<UniformRandomVariable>()),
-      m_refusals(CreateObject<UniformRandomVariable>()),
-      m_corruptions(CreateObject<UniformRandomVariable>())
+    : m_backhaulLossRate(0.05)
+    , m_blockageLossDb(30)
+    , m_overloadRefusal(1)
+    , m_kvCorruption(0.5)
+    , m_gap(CreateObject<ExponentialRandomVariable>())
+    , m_duration(CreateObject<ExponentialRandomVariable>())
+    , m_pick(CreateObject<UniformRandomVariable>())
+    , m_refusals(CreateObject<UniformRandomVariable>())
+    , m_corruptions(CreateObject<UniformRandomVariable>())
 {
 }
 
@@ -194,24 +194,25 @@ FaultInjector::ParseSchedule(const std::string& text)
             {
                 known += (known.empty() ? "" : ", ") + name;
             }
-            throw std::invalid_argument("'" + entry + "': unknown fault type '" + type +
-                                        "' (known: " + known + ")");
+            throw std::invalid_argument("'" + entry + "': unknown fault type '" + type
+                                        + "' (known: " + known + ")");
         }
         const auto colon = entry.find(':', plus);
-        event.start = Seconds(ParseSeconds(Trim(entry.substr(at + 1, plus - at - 1)), entry, "start"));
+        event.start =
+            Seconds(ParseSeconds(Trim(entry.substr(at + 1, plus - at - 1)), entry, "start"));
         event.duration = Seconds(ParseSeconds(
-            Trim(entry.substr(plus + 1, colon == std::string::npos ? std::string::npos
-                                                                   : colon - plus - 1)),
+            Trim(entry.substr(plus + 1,
+                              colon == std::string::npos ? std::string::npos : colon - plus - 1)),
             entry,
             "duration"));
         if (colon != std::string::npos)
         {
             const std::string edge = Trim(entry.substr(colon + 1));
-            if (edge.empty() || edge.size() > 6 ||
-                edge.find_first_not_of("0123456789") != std::string::npos)
+            if (edge.empty() || edge.size() > 6
+                || edge.find_first_not_of("0123456789") != std::string::npos)
             {
-                throw std::invalid_argument("'" + entry + "': edge '" + edge +
-                                            "' is not an edge index");
+                throw std::invalid_argument("'" + entry + "': edge '" + edge
+                                            + "' is not an edge index");
             }
             event.edge = std::stoi(edge);
         }
@@ -304,15 +305,18 @@ FaultInjector::AddEvent(const FaultEvent& event)
     const uint32_t edges = m_topology->GetEdges().GetN();
     if (event.edge >= static_cast<int32_t>(edges) && !IsCloudFault(event.type))
     {
-        throw std::invalid_argument(event.GetTypeName() + " at edge " +
-                                    std::to_string(event.edge) + ": the scenario has " +
-                                    std::to_string(edges) + " edge(s)");
+        throw std::invalid_argument(event.GetTypeName() + " at edge " + std::to_string(event.edge)
+                                    + ": the scenario has " + std::to_string(edges) + " edge(s)");
     }
     if (event.type == FaultEvent::RADIO_BLOCKAGE && !m_topology->HasRadioAccess())
     {
         throw std::invalid_argument("radio-blockage needs radio access (topology.access.type)");
     }
     m_events.push_back(event);
+    if (IsCloudFault(event.type))
+    {
+        m_events.back().edge = -1; // the cloud's: no edge
+    }
     const std::vector<uint32_t> places = Places(event);
     for (uint32_t place : places)
     {
@@ -341,8 +345,8 @@ FaultInjector::AddRandom(const std::vector<FaultEvent::Type>& types,
     for (Time at = begin + Seconds(m_gap->GetValue()); at < end; at += Seconds(m_gap->GetValue()))
     {
         FaultEvent event;
-        event.type = types[std::min<std::size_t>(m_pick->GetInteger(0, types.size() - 1),
-                                                 types.size() - 1)];
+        event.type =
+            types[std::min<std::size_t>(m_pick->GetInteger(0, types.size() - 1), types.size() - 1)];
         event.edge = static_cast<int32_t>(m_pick->GetInteger(0, edges - 1));
         event.start = at;
         event.duration = Seconds(m_duration->GetValue());
@@ -387,8 +391,8 @@ FaultInjector::Apply(FaultEvent::Type type, int32_t edge, bool begins)
     const bool first = begins && active == 1;
     const bool last = !begins && active == 0;
     m_faultTrace(kTypeNames.at(type), edge, begins);
-    NS_LOG_INFO(Simulator::Now().As(Time::S) << " " << kTypeNames.at(type) << " at " << edge
-                                             << (begins ? " begins" : " ends"));
+    NS_LOG_INFO(Simulator::Now().As(Time::S)
+                << " " << kTypeNames.at(type) << " at " << edge << (begins ? " begins" : " ends"));
     if (!first && !last)
     {
         return; // nested in another fault of the same kind at the same place
@@ -403,7 +407,8 @@ FaultInjector::Apply(FaultEvent::Type type, int32_t edge, bool begins)
         case FaultEvent::BACKHAUL_DOWN:
             UpdateBackhaul(static_cast<uint32_t>(edge));
             break;
-        case FaultEvent::EDGE_CRASH: {
+        case FaultEvent::EDGE_CRASH:
+        {
             Ptr<EdgeApp> app = DynamicCast<EdgeApp>(m_service->GetEdgeApps().Get(edge));
             begins ? app->Crash() : app->Restart();
             break;
@@ -412,7 +417,8 @@ FaultInjector::Apply(FaultEvent::Type type, int32_t edge, bool begins)
             DynamicCast<CloudApp>(m_service->GetCloudApp().Get(0))
                 ->SetOverload(begins ? m_overloadRefusal : 0, m_refusals);
             break;
-        case FaultEvent::KV_CORRUPTION: {
+        case FaultEvent::KV_CORRUPTION:
+        {
             Ptr<ContextKvServer> server = DynamicCast<ContextKvServer>(
                 DynamicCast<CeApplication>(m_service->GetCloudApp().Get(0))->GetServer());
             if (server)
@@ -458,9 +464,9 @@ FaultInjector::UpdateAccess(uint32_t edge)
             Ptr<SixGUeNetDevice> device = DynamicCast<SixGUeNetDevice>(access.Get(d));
             if (device && device->GetSixGChannel())
             {
-                device->GetSixGChannel()->SetExtraLoss(
-                    PeekPointer(device),
-                    outage ? kOutageLossDb : (blocked ? m_blockageLossDb : 0.0));
+                device->GetSixGChannel()->SetExtraLoss(PeekPointer(device),
+                                                       outage ? kOutageLossDb
+                                                              : (blocked ? m_blockageLossDb : 0.0));
             }
         }
     }

@@ -185,21 +185,23 @@ class FaultInjector : public Object
     void Count(std::string what);
     /// \brief Connect the trace sources whose events GetEffects counts.
     void ConnectEffects();
+
     /**
      * \brief Trace sink that counts: any trace signature, the effect's name bound.
      * \param self the injector
      * \param what the effect's name
      */
-    template <typename... Args>
+    template<typename... Args>
     static void CountEffect(FaultInjector* self, std::string what, Args... /* traced */)
     {
         self->Count(what);
     }
+
     /**
      * \param what an effect's name
      * \return a sink for a trace source of signature void (Args...) that counts \p what
      */
-    template <typename... Args>
+    template<typename... Args>
     Callback<void, Args...> Counter(const char* what)
     {
         return MakeBoundCallback(&FaultInjector::CountEffect<Args...>, this, std::string(what));
@@ -212,19 +214,19 @@ class FaultInjector : public Object
     double m_kvCorruption;     //!< corruption probability during KV_CORRUPTION
 
     // State
-    const EdgeCloudTopologyHelper* m_topology{nullptr};  //!< the installed topology
-    const InferenceServiceHelper* m_service{nullptr};    //!< the installed applications
-    std::vector<FaultEvent> m_events;                    //!< every fault
-    std::map<std::pair<int, int32_t>, uint32_t> m_active; //!< (type, edge) -> active faults
+    const EdgeCloudTopologyHelper* m_topology{nullptr};          //!< the installed topology
+    const InferenceServiceHelper* m_service{nullptr};            //!< the installed applications
+    std::vector<FaultEvent> m_events;                            //!< every fault
+    std::map<std::pair<int, int32_t>, uint32_t> m_active;        //!< (type, edge) -> active faults
     std::map<Ptr<NetDevice>, Ptr<RateErrorModel>> m_errorModels; //!< created on use
-    std::map<Ptr<NetDevice>, double> m_baseRate; //!< a lossy link's own loss rate
-    std::map<std::string, uint64_t> m_effects;   //!< what the faults did
-    int64_t m_errorStream{-1};                  //!< next stream for an error model (-1: none)
-    Ptr<ExponentialRandomVariable> m_gap;       //!< random faults: time between two
-    Ptr<ExponentialRandomVariable> m_duration;  //!< random faults: duration
-    Ptr<UniformRandomVariable> m_pick;          //!< random faults: type and edge
-    Ptr<UniformRandomVariable> m_refusals;      //!< cloud overload draws
-    Ptr<UniformRandomVariable> m_corruptions;   //!< KV corruption draws
+    std::map<Ptr<NetDevice>, double> m_baseRate;                 //!< a lossy link's own loss rate
+    std::map<std::string, uint64_t> m_effects;                   //!< what the faults did
+    int64_t m_errorStream{-1};                 //!< next stream for an error model (-1: none)
+    Ptr<ExponentialRandomVariable> m_gap;      //!< random faults: time between two
+    Ptr<ExponentialRandomVariable> m_duration; //!< random faults: duration
+    Ptr<UniformRandomVariable> m_pick;         //!< random faults: type and edge
+    Ptr<UniformRandomVariable> m_refusals;     //!< cloud overload draws
+    Ptr<UniformRandomVariable> m_corruptions;  //!< KV corruption draws
 
     TracedCallback<const std::string&, int32_t, bool> m_faultTrace; //!< a fault starts or ends
 };

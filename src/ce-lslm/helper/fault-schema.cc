@@ -78,8 +78,8 @@ FaultsSchema()
           S::String("",
                     "Faults at fixed times: entries TYPE@START+DURATION[:EDGE] separated by "
                     "';', times in s, EDGE an edge index (absent: every edge), e.g. "
-                    "'edge-crash@2+1.5:0; backhaul-down@4+0.5'. Types: " +
-                        TypeList())},
+                    "'edge-crash@2+1.5:0; backhaul-down@4+0.5'. Types: "
+                        + TypeList())},
          {"random",
           S::Object("Faults at random times during the arrival window",
                     {{"types",

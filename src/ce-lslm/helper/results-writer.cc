@@ -150,12 +150,11 @@ ResultsWriter::WriteRequestsCsv(std::ostream& out, const ScenarioResults& result
         out << r.id << ',' << r.terminal << ',' << r.edge << ',' << mode << ',' << r.executedModel
             << ',' << r.declaredProfile << ',' << Fixed(r.issued.GetSeconds(), 9) << ','
             << r.promptTokens << ',' << r.answerTokens << ',' << r.tokensReceived << ','
-            << r.GetOutcomeLabel() << ',' << r.failureReason << ','
-            << Milliseconds(r.GetTtft()) << ',' << Milliseconds(r.GetTpot()) << ','
-            << Milliseconds(r.GetE2e()) << ',' << r.uplinkBytes << ',' << r.downlinkBytes << ','
-            << r.backhaulBytes << ',' << optional(r.item) << ',' << optional(r.context) << ','
-            << r.servedBy << ',' << Milliseconds(r.queueing) << ',' << Milliseconds(r.compute)
-            << ',';
+            << r.GetOutcomeLabel() << ',' << r.failureReason << ',' << Milliseconds(r.GetTtft())
+            << ',' << Milliseconds(r.GetTpot()) << ',' << Milliseconds(r.GetE2e()) << ','
+            << r.uplinkBytes << ',' << r.downlinkBytes << ',' << r.backhaulBytes << ','
+            << optional(r.item) << ',' << optional(r.context) << ',' << r.servedBy << ','
+            << Milliseconds(r.queueing) << ',' << Milliseconds(r.compute) << ',';
         if (r.quality && r.quality->bytes > 0 && r.quality->positions > 0)
         {
             out << r.quality->bytes << ',' << Fixed(r.quality->bits / r.quality->bytes, 6) << ','
@@ -241,28 +240,29 @@ ResultsWriter::PrintComparisonTable(std::ostream& out,
         int decimals;
     };
 
-    const std::vector<Row> rows{{"requests completed", {"requests", "completed"}, 0},
-                                {"  via fallback", {"requests", "by_outcome", "completed_fallback"}, 0},
-                                {"requests failed", {"requests", "failed"}, 0},
-                                {"stability", {"requests", "stability"}, 4},
-                                {"ttft mean (ms)", {"latency_ms", "ttft", "mean"}, 3},
-                                {"ttft p95 (ms)", {"latency_ms", "ttft", "p95"}, 3},
-                                {"tpot mean (ms)", {"latency_ms", "tpot", "mean"}, 3},
-                                {"e2e mean (ms)", {"latency_ms", "e2e", "mean"}, 3},
-                                {"e2e p95 (ms)", {"latency_ms", "e2e", "p95"}, 3},
-                                {"requests/s", {"throughput", "requests_per_s"}, 3},
-                                {"tokens/s", {"throughput", "tokens_per_s"}, 1},
-                                {"uplink bytes", {"bytes", "uplink"}, 0},
-                                {"downlink bytes", {"bytes", "downlink"}, 0},
-                                {"backhaul bytes", {"bytes", "backhaul"}, 0},
-                                {"edge-edge bytes", {"bytes", "edge_edge"}, 0},
-                                {"ce-collm edge tokens", {"ce_collm", "edge_token_share"}, 4},
-                                {"ce-collm hidden bytes", {"ce_collm", "hidden_bytes"}, 0},
-                                {"quality bpb", {"quality", "bpb"}, 4},
-                                {"agreement with LLM", {"quality", "agreement"}, 4},
-                                {"cloud busy (s)", {"compute", "cloud_s"}, 3},
-                                {"edge busy (s)", {"compute", "edge_s"}, 3},
-                                {"terminal busy (s)", {"compute", "terminal_s"}, 3}};
+    const std::vector<Row> rows{
+        {"requests completed", {"requests", "completed"}, 0},
+        {"  via fallback", {"requests", "by_outcome", "completed_fallback"}, 0},
+        {"requests failed", {"requests", "failed"}, 0},
+        {"stability", {"requests", "stability"}, 4},
+        {"ttft mean (ms)", {"latency_ms", "ttft", "mean"}, 3},
+        {"ttft p95 (ms)", {"latency_ms", "ttft", "p95"}, 3},
+        {"tpot mean (ms)", {"latency_ms", "tpot", "mean"}, 3},
+        {"e2e mean (ms)", {"latency_ms", "e2e", "mean"}, 3},
+        {"e2e p95 (ms)", {"latency_ms", "e2e", "p95"}, 3},
+        {"requests/s", {"throughput", "requests_per_s"}, 3},
+        {"tokens/s", {"throughput", "tokens_per_s"}, 1},
+        {"uplink bytes", {"bytes", "uplink"}, 0},
+        {"downlink bytes", {"bytes", "downlink"}, 0},
+        {"backhaul bytes", {"bytes", "backhaul"}, 0},
+        {"edge-edge bytes", {"bytes", "edge_edge"}, 0},
+        {"ce-collm edge tokens", {"ce_collm", "edge_token_share"}, 4},
+        {"ce-collm hidden bytes", {"ce_collm", "hidden_bytes"}, 0},
+        {"quality bpb", {"quality", "bpb"}, 4},
+        {"agreement with LLM", {"quality", "agreement"}, 4},
+        {"cloud busy (s)", {"compute", "cloud_s"}, 3},
+        {"edge busy (s)", {"compute", "edge_s"}, 3},
+        {"terminal busy (s)", {"compute", "terminal_s"}, 3}};
     constexpr int kLabel = 22;
     int column = 16;
     std::vector<std::string> names;

@@ -5,7 +5,6 @@
 #include "scenario-schema.h"
 
 #include "fault-schema.h"
-
 #include "six-g-preset.h"
 
 #include "ns3/device-profile.h"

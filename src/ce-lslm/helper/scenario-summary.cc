@@ -273,7 +273,8 @@ BuildScenarioSummary(const ScenarioResults& results)
     ConfigJson summary = ConfigJson::object();
     summary["mode"] = results.config.GetString("mode");
     summary["requests"] =
-        RequestCountsJson(results.requests, Seconds(results.config.GetDouble("workload.deadline_s")));
+        RequestCountsJson(results.requests,
+                          Seconds(results.config.GetDouble("workload.deadline_s")));
     summary["latency_ms"] = {{"ttft", LatencyJson(results.requests, &RequestRecord::GetTtft)},
                              {"tpot", LatencyJson(results.requests, &RequestRecord::GetTpot)},
                              {"e2e", LatencyJson(results.requests, &RequestRecord::GetE2e)}};

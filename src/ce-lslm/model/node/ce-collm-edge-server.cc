@@ -593,7 +593,8 @@ CeCollmEdgeServer::HandleMessage(Ptr<FramedConnection> from, const ProtocolMessa
     {
         if (!s.standalone)
         {
-            FallBack(s, ErrorHeader::CodeName(message.error.GetCode()),
+            FallBack(s,
+                     ErrorHeader::CodeName(message.error.GetCode()),
                      static_cast<ErrorHeader::Code>(message.error.GetCode()));
         }
         return true;

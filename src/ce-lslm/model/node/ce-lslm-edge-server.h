@@ -206,8 +206,8 @@ class CeLslmEdgeServer : public RequestServer
                    const std::string&,
                    const std::string&,
                    Time>
-        m_planTrace;                              //!< plan of a request
-    TracedCallback<uint32_t, bool> m_lookupTrace; //!< store lookup
+        m_planTrace;                                              //!< plan of a request
+    TracedCallback<uint32_t, bool> m_lookupTrace;                 //!< store lookup
     TracedCallback<uint64_t, const std::string&> m_fallbackTrace; //!< answered by a fallback
 };
 

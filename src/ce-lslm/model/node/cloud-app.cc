@@ -108,8 +108,8 @@ bool
 CloudApp::Refuses(const ProtocolMessage& decoded) const
 {
     const MessageHeader::Type type = decoded.header.GetType();
-    const bool starts = type == MessageHeader::REQUEST || type == MessageHeader::CONTEXT_FETCH ||
-                        (type == MessageHeader::HIDDEN_STATE && decoded.hidden.IsDefer());
+    const bool starts = type == MessageHeader::REQUEST || type == MessageHeader::CONTEXT_FETCH
+                        || (type == MessageHeader::HIDDEN_STATE && decoded.hidden.IsDefer());
     return starts && m_overload > 0 && (m_overload >= 1 || m_random->GetValue() < m_overload);
 }
 
@@ -133,8 +133,7 @@ CloudApp::HandleMessage(Ptr<FramedConnection> connection, Ptr<Packet> message)
     if (Refuses(decoded))
     {
         m_refusedTrace(decoded.header.GetRequestId());
-        connection->Send(
-            MakeErrorMessage(decoded.header.GetRequestId(), ErrorHeader::OVERLOADED));
+        connection->Send(MakeErrorMessage(decoded.header.GetRequestId(), ErrorHeader::OVERLOADED));
         return;
     }
     switch (decoded.header.GetType())

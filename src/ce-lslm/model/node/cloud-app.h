@@ -9,10 +9,9 @@
 
 #include "ns3/framed-connection.h"
 #include "ns3/framed-listener.h"
-
-#include <map>
 #include "ns3/random-variable-stream.h"
 
+#include <map>
 #include <string>
 
 namespace ns3
@@ -88,16 +87,16 @@ class CloudApp : public CeApplication
     bool Refuses(const ProtocolMessage& decoded) const;
 
     // Attributes
-    uint16_t m_port; //!< TCP port edges connect to
-    double m_overload{0};                 //!< chance new work is refused
-    Ptr<UniformRandomVariable> m_random;  //!< draws it
+    uint16_t m_port;                     //!< TCP port edges connect to
+    double m_overload{0};                //!< chance new work is refused
+    Ptr<UniformRandomVariable> m_random; //!< draws it
 
     // State
     Ptr<FramedListener> m_listener; //!< edge-facing server
 
     // Trace sources
-    MessageTrace m_rxTrace; //!< message received
-    MessageTrace m_txTrace; //!< message sent
+    MessageTrace m_rxTrace;                  //!< message received
+    MessageTrace m_txTrace;                  //!< message sent
     TracedCallback<uint64_t> m_refusedTrace; //!< refused by admission control
 };
 

@@ -175,7 +175,7 @@ class EdgeApp : public CeApplication
     Ptr<FramedListener> m_peerListener;                 //!< neighbour-facing server (or null)
     std::vector<Ptr<FramedConnection>> m_peers;         //!< connections with neighbours
     std::map<uint64_t, Ptr<FramedConnection>> m_routes; //!< request id -> terminal
-    std::set<uint64_t> m_orphaned; //!< forwarded requests whose terminal went away
+    std::set<uint64_t> m_orphaned;               //!< forwarded requests whose terminal went away
     std::set<Ptr<FramedConnection>> m_terminals; //!< open terminal connections
     RequestServer::Links m_links;                //!< what a collaborating server was given
     EventId m_reconnectEvent;                    //!< pending ConnectBackhaul
@@ -184,12 +184,12 @@ class EdgeApp : public CeApplication
     bool m_stopping{false};                      //!< StopApplication called
 
     // Trace sources
-    MessageTrace m_accessRxTrace;   //!< from a terminal
-    MessageTrace m_accessTxTrace;   //!< to a terminal
-    MessageTrace m_backhaulTxTrace; //!< to the cloud
-    MessageTrace m_backhaulRxTrace; //!< from the cloud
-    MessageTrace m_peerTxTrace;     //!< to a neighbouring edge
-    MessageTrace m_peerRxTrace;     //!< from a neighbouring edge
+    MessageTrace m_accessRxTrace;            //!< from a terminal
+    MessageTrace m_accessTxTrace;            //!< to a terminal
+    MessageTrace m_backhaulTxTrace;          //!< to the cloud
+    MessageTrace m_backhaulRxTrace;          //!< from the cloud
+    MessageTrace m_peerTxTrace;              //!< to a neighbouring edge
+    MessageTrace m_peerRxTrace;              //!< from a neighbouring edge
     TracedCallback<uint32_t> m_crashTrace;   //!< the server process crashed
     TracedCallback<uint32_t> m_restartTrace; //!< the server process is back
 };

@@ -6,11 +6,11 @@
 
 #include "ns3/crc32c.h"
 #include "ns3/double.h"
-#include "ns3/nstime.h"
-#include "ns3/uinteger.h"
 #include "ns3/kv-error.h"
 #include "ns3/log.h"
+#include "ns3/nstime.h"
 #include "ns3/simulator.h"
+#include "ns3/uinteger.h"
 
 #include <cstdio>
 #include <vector>

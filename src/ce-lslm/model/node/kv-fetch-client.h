@@ -10,9 +10,9 @@
 
 #include "ns3/event-id.h"
 #include "ns3/framed-connection.h"
-#include "ns3/nstime.h"
 #include "ns3/kv-alignment.h"
 #include "ns3/kv-receiver.h"
+#include "ns3/nstime.h"
 #include "ns3/object.h"
 #include "ns3/protocol-message.h"
 #include "ns3/traced-callback.h"

@@ -5,13 +5,13 @@
 #ifndef CE_LSLM_KV_LAYER_SENDER_H
 #define CE_LSLM_KV_LAYER_SENDER_H
 
-#include "ns3/random-variable-stream.h"
 #include "ns3/framed-connection.h"
 #include "ns3/kv-alignment.h"
 #include "ns3/kv-block.h"
 #include "ns3/kv-data-header.h"
 #include "ns3/kv-sender.h"
 #include "ns3/model-profile.h"
+#include "ns3/random-variable-stream.h"
 
 #include <cstdint>
 #include <map>

@@ -240,8 +240,7 @@ TerminalApp::Connect()
     m_connection->SetMessageCallback(MakeCallback(&TerminalApp::HandleMessage, this));
     m_connection->SetClosedCallback(MakeCallback(&TerminalApp::HandleClosed, this));
     TraceSentMessages(m_connection, m_txTrace);
-    m_connection->Connect(Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId()),
-                          m_remote);
+    m_connection->Connect(Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId()), m_remote);
 }
 
 void
@@ -361,11 +360,12 @@ TerminalApp::IsRetryable(const std::string& reason)
 {
     if (reason.rfind("connection-", 0) == 0)
     {
-        return reason != "connection-" + FramedConnection::CloseReasonName(
-                                             FramedConnection::FRAMING_ERROR);
+        return reason
+               != "connection-"
+                      + FramedConnection::CloseReasonName(FramedConnection::FRAMING_ERROR);
     }
-    return reason == "no-connection" || reason == "upstream-unavailable" ||
-           reason == "upstream-timeout" || reason == "overloaded";
+    return reason == "no-connection" || reason == "upstream-unavailable"
+           || reason == "upstream-timeout" || reason == "overloaded";
 }
 
 void
@@ -378,16 +378,16 @@ TerminalApp::FailOrRetry(uint64_t requestId, const std::string& reason)
         return;
     }
     const double doublings = std::min<uint32_t>(request.retries, 30);
-    const Time backoff = Min(m_retryBackoff * std::pow(2.0, doublings), m_maxRetryBackoff) *
-                         RetryJitter(requestId, request.retries);
+    const Time backoff = Min(m_retryBackoff * std::pow(2.0, doublings), m_maxRetryBackoff)
+                         * RetryJitter(requestId, request.retries);
     if (!m_deadline.IsZero() && Simulator::Now() + backoff >= request.issued + m_deadline)
     {
         EndRequest(requestId, reason); // no time left for another attempt
         return;
     }
     ++request.retries;
-    NS_LOG_INFO("request " << requestId << " failed (" << reason << "), retry "
-                           << request.retries << " in " << backoff.As(Time::MS));
+    NS_LOG_INFO("request " << requestId << " failed (" << reason << "), retry " << request.retries
+                           << " in " << backoff.As(Time::MS));
     m_retriedTrace(requestId, request.retries, reason);
     request.retry = Simulator::Schedule(backoff, &TerminalApp::SendRequest, this, requestId);
 }

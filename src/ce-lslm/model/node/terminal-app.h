@@ -41,12 +41,11 @@ namespace ns3
  * A failure the terminal may recover from (IsRetryable: the connection ended, the edge or the
  * cloud could not be reached or refused admission) is retried up to MaxRetries times, after an
  * exponential backoff with jitter (RetryBackoff, doubling up to MaxRetryBackoff, times a
- * factor in [0.5, 1) hashed from the request and the attempt) and never past the request's Deadline; the answer then starts
- * again from its first token (RequestRetried). When the connection to the edge has ended, the
- * next request to send opens a new one (with MaxRetries 0, as before retries existed, the
- * request then fails with "no-connection" instead).
- * Requests still running when the simulation ends are neither; the scenario's statistics count
- * them as unfinished.
+ * factor in [0.5, 1) hashed from the request and the attempt) and never past the request's
+ * Deadline; the answer then starts again from its first token (RequestRetried). When the connection
+ * to the edge has ended, the next request to send opens a new one (with MaxRetries 0, as before
+ * retries existed, the request then fails with "no-connection" instead). Requests still running
+ * when the simulation ends are neither; the scenario's statistics count them as unfinished.
  */
 class TerminalApp : public CeApplication
 {
@@ -265,13 +264,13 @@ class TerminalApp : public CeApplication
     std::set<uint64_t> m_cancelled;                //!< requests cancelled at their deadline
 
     // Trace sources
-    TracedCallback<uint64_t, const RequestHeader&> m_requestSentTrace; //!< request issued
-    TracedCallback<uint64_t, uint32_t> m_tokenTrace;                   //!< token arrived
-    TracedCallback<uint64_t> m_requestCompletedTrace;                  //!< last token arrived
-    TracedCallback<uint64_t, const std::string&> m_requestFailedTrace; //!< request failed
+    TracedCallback<uint64_t, const RequestHeader&> m_requestSentTrace;     //!< request issued
+    TracedCallback<uint64_t, uint32_t> m_tokenTrace;                       //!< token arrived
+    TracedCallback<uint64_t> m_requestCompletedTrace;                      //!< last token arrived
+    TracedCallback<uint64_t, const std::string&> m_requestFailedTrace;     //!< request failed
     TracedCallback<uint64_t, uint32_t, const std::string&> m_retriedTrace; //!< sent again
-    MessageTrace m_txTrace;                                            //!< message sent
-    MessageTrace m_rxTrace;                                            //!< message received
+    MessageTrace m_txTrace;                                                //!< message sent
+    MessageTrace m_rxTrace;                                                //!< message received
 };
 
 } // namespace ns3

@@ -71,7 +71,7 @@ class ContextHeader : public Header
     uint32_t m_contextId;  //!< context
     uint16_t m_layerBegin; //!< first layer
     uint16_t m_layerEnd;   //!< one past the last layer
-    bool m_refresh{false};   //!< REFRESH flag
+    bool m_refresh{false}; //!< REFRESH flag
 };
 
 } // namespace ns3

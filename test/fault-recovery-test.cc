@@ -1,0 +1,266 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+// Faults injected mid-request (issue 11): for each fault type a scenario where it hits a request
+// in flight, with the outcome counts recovery must give, and the same fault without recovery.
+// Every run also checks that arrived = the sum of the outcomes.
+
+#include "serving-test-utils.h"
+
+#include "ns3/config-error.h"
+#include "ns3/fault-injector.h"
+#include "ns3/scenario-summary.h"
+
+#include <gtest/gtest.h>
+#include <map>
+
+using namespace ns3;
+using namespace ce_lslm_test;
+
+namespace
+{
+
+/// Outcome counts of a run, keyed as in summary.json's requests.by_outcome.
+struct Outcomes
+{
+    ScenarioResults results; //!< the run
+    ConfigJson summary;      //!< its summary.json
+
+    /// \param outcome "completed", "completed_fallback" or "failed" \return its count
+    std::size_t Count(const std::string& outcome) const
+    {
+        return summary.at("requests").at("by_outcome").at(outcome).get<std::size_t>();
+    }
+
+    /// \param what an effect's name \return its count in summary.json's faults.effects
+    uint64_t Effect(const std::string& what) const
+    {
+        return summary.at("faults").at("effects").at(what).get<uint64_t>();
+    }
+
+    /// \param reason a failure reason \return how many requests failed for it
+    std::size_t Failed(const std::string& reason) const
+    {
+        const ConfigJson& reasons = summary.at("requests").at("failure_reasons");
+        return reasons.contains(reason) ? reasons.at(reason).get<std::size_t>() : 0;
+    }
+};
+
+/// The three timed requests of the small workload (0.5 s, 0.6 s at terminal 0; 0.7 s at 1).
+const std::vector<std::string> kTimed{"workload.arrival=trace",
+                                      "cloud.token_interval_ms=200",
+                                      "recovery.backoff_s=0.1"};
+
+/// Run the small timed workload with \p overrides; checks arrived = sum of the outcomes.
+Outcomes
+RunTimed(const std::vector<std::string>& overrides)
+{
+    static const std::string workload = WriteWorkload(FreshTestDir(), true);
+    std::vector<std::string> all = kTimed;
+    all.insert(all.end(), overrides.begin(), overrides.end());
+    Outcomes run;
+    run.results = RunScenario(workload, all);
+    run.summary = BuildScenarioSummary(run.results);
+    const ConfigJson& requests = run.summary.at("requests");
+    EXPECT_EQ(requests.at("arrived").get<std::size_t>(), 3u);
+    EXPECT_EQ(run.Count("completed") + run.Count("completed_fallback") + run.Count("failed"), 3u);
+    return run;
+}
+
+/// \return the largest end-to-end latency of a completed request, in s
+double
+MaxE2e(const Outcomes& run)
+{
+    double e2e = 0;
+    for (const auto& r : run.results.requests)
+    {
+        if (r.GetE2e())
+        {
+            e2e = std::max(e2e, r.GetE2e()->GetSeconds());
+        }
+    }
+    return e2e;
+}
+
+} // namespace
+
+TEST(FaultSchedule, ParsesEntriesAndNamesWhatIsWrong)
+{
+    const auto events = FaultInjector::ParseSchedule(" edge-crash@2+1.5:1 ;backhaul-down@4+0.5;");
+    ASSERT_EQ(events.size(), 2u);
+    EXPECT_EQ(events[0].type, FaultEvent::EDGE_CRASH);
+    EXPECT_EQ(events[0].edge, 1);
+    EXPECT_EQ(events[0].start, Seconds(2));
+    EXPECT_EQ(events[0].duration, Seconds(1.5));
+    EXPECT_EQ(events[1].GetTypeName(), "backhaul-down");
+    EXPECT_EQ(events[1].edge, -1);
+    for (const std::string bad :
+         {"edge-crash", "edge-burn@1+1", "edge-crash@x+1", "edge-crash@1+-2", "edge-crash@1+1:one"})
+    {
+        EXPECT_THROW(FaultInjector::ParseSchedule(bad), std::invalid_argument) << bad;
+    }
+    try
+    {
+        ConfigJson document = ConfigJson::object();
+        ScenarioConfig::ApplyOverride(document, "faults.schedule=edge-crash@1+1; blackout@2+1");
+        ScenarioConfig config(document, "test");
+        FAIL() << "an unknown fault type was accepted";
+    }
+    catch (const ConfigError& error)
+    {
+        EXPECT_NE(std::string(error.what()).find("faults.schedule"), std::string::npos);
+        EXPECT_NE(std::string(error.what()).find("blackout"), std::string::npos);
+    }
+}
+
+TEST(FaultRecovery, AnEdgeCrashMidAnswerIsRetriedAfterTheRestart)
+{
+    // The edge crashes at 0.8 s, while all three answers stream, and is back at 1.3 s.
+    const Outcomes recovered =
+        RunTimed({"mode=network-only", "faults.schedule=edge-crash@0.8+0.5"});
+    EXPECT_EQ(recovered.Count("completed"), 3u);
+    EXPECT_EQ(recovered.Effect("edge_crashes"), 1u);
+    EXPECT_EQ(recovered.Effect("edge_restarts"), 1u);
+    for (const auto& r : recovered.results.requests)
+    {
+        EXPECT_GE(r.retries, 1u) << r.id; // each lost its answer once
+        EXPECT_GT(r.issued + *r.GetE2e(), Seconds(1.3)) << r.id;
+    }
+    // Without retries, the crash fails every request that was in flight.
+    const Outcomes lost =
+        RunTimed({"mode=network-only", "faults.schedule=edge-crash@0.8+0.5", "recovery.retries=0"});
+    EXPECT_EQ(lost.Count("failed"), 3u);
+    EXPECT_EQ(lost.Failed("connection-peer-closed"), 3u);
+}
+
+TEST(FaultRecovery, ABackhaulDownAndUpDelaysButLosesNothing)
+{
+    const Outcomes clean = RunTimed({"mode=network-only"});
+    const Outcomes down = RunTimed({"mode=network-only", "faults.schedule=backhaul-down@0.8+1"});
+    EXPECT_EQ(down.Count("completed"), 3u);
+    EXPECT_GT(MaxE2e(down), MaxE2e(clean) + 0.9); // TCP resends after the link is back
+    EXPECT_GT(down.results.links[RequestStatsCollector::BACKHAUL].droppedPackets, 0u);
+    // A deadline shorter than the outage fails them instead.
+    const Outcomes late = RunTimed(
+        {"mode=network-only", "faults.schedule=backhaul-down@0.8+3", "workload.deadline_s=2"});
+    EXPECT_EQ(late.Count("completed"), 0u);
+    EXPECT_EQ(late.Failed("deadline"), 3u);
+}
+
+TEST(FaultRecovery, ABackhaulLossBurstIsRepairedByTcp)
+{
+    const Outcomes burst = RunTimed({"mode=network-only",
+                                     "faults.schedule=backhaul-loss@0.5+1.5",
+                                     "faults.backhaul_loss_rate=0.3"});
+    EXPECT_EQ(burst.Count("completed"), 3u);
+    EXPECT_GT(burst.results.links[RequestStatsCollector::BACKHAUL].droppedPackets, 0u);
+    EXPECT_EQ(RunTimed({"mode=network-only"})
+                  .results.links[RequestStatsCollector::BACKHAUL]
+                  .droppedPackets,
+              0u);
+}
+
+TEST(FaultRecovery, AnAccessOutageDelaysTheAnswers)
+{
+    const Outcomes clean = RunTimed({"mode=network-only"});
+    const Outcomes outage = RunTimed({"mode=network-only", "faults.schedule=radio-outage@0.8+1:0"});
+    EXPECT_EQ(outage.Count("completed"), 3u);
+    EXPECT_GT(MaxE2e(outage), MaxE2e(clean) + 0.9);
+}
+
+TEST(FaultRecovery, CloudOverloadRefusalsAreRetriedWithBackoff)
+{
+    // Every request arrives while the cloud refuses new work (0.4 s to 0.9 s).
+    const Outcomes retried = RunTimed(
+        {"mode=network-only", "faults.schedule=cloud-overload@0.4+0.5", "recovery.retries=6"});
+    EXPECT_EQ(retried.Count("completed"), 3u);
+    EXPECT_GE(retried.Effect("cloud_refusals"), 3u);
+    for (const auto& r : retried.results.requests)
+    {
+        EXPECT_GE(r.retries, 1u);
+        EXPECT_GT(r.issued + *r.GetTtft(), Seconds(0.9)); // answered after the overload
+    }
+    const Outcomes refused = RunTimed(
+        {"mode=network-only", "faults.schedule=cloud-overload@0.4+0.5", "recovery.retries=0"});
+    EXPECT_EQ(refused.Failed("overloaded"), 3u);
+}
+
+TEST(FaultRecovery, CeLslmFallsBackToEdgePrefillWhenTheCloudRefusesTheFetch)
+{
+    const Outcomes fallback = RunTimed({"mode=ce-lslm", "faults.schedule=cloud-overload@0+5"});
+    EXPECT_EQ(fallback.Count("completed_fallback"), 3u);
+    EXPECT_EQ(fallback.summary.at("requests").at("fallbacks").at("edge-prefill"), 3u);
+    EXPECT_GE(fallback.Effect("fetches_failed"), 1u);
+    const Outcomes none = RunTimed({"mode=ce-lslm",
+                                    "faults.schedule=cloud-overload@0+5",
+                                    "recovery.ce_lslm_fallback=none",
+                                    "recovery.retries=0"});
+    EXPECT_EQ(none.Failed("upstream-unavailable"), 3u);
+}
+
+TEST(FaultRecovery, CorruptedKvChunksAreDetectedAndAskedForAgain)
+{
+    // Every KV message sent before 0.6 s is corrupted (the first fetch's, and its re-requests
+    // until then); the re-requests after it arrive intact.
+    const Outcomes repaired = RunTimed({"mode=ce-lslm",
+                                        "faults.schedule=kv-corruption@0+0.6",
+                                        "faults.kv_corruption=1",
+                                        "recovery.kv_rerequests=100"});
+    EXPECT_GE(repaired.Effect("kv_corrupted"), 1u);
+    // Each corrupted message is asked for again. So may be an intact one that came before the
+    // re-request reached the cloud: the cloud still believed the edge held the layer's basis
+    // that the corrupted message carried.
+    EXPECT_GE(repaired.Effect("kv_rerequested"), repaired.Effect("kv_corrupted"));
+    EXPECT_EQ(repaired.Effect("fetches_failed"), 0u);
+    EXPECT_EQ(repaired.Count("completed"), 3u);
+    // With every message corrupted, the re-requests run out: the edge computes the context.
+    const Outcomes given_up = RunTimed({"mode=ce-lslm",
+                                        "faults.schedule=kv-corruption@0+10",
+                                        "faults.kv_corruption=1",
+                                        "recovery.kv_rerequests=2"});
+    EXPECT_GE(given_up.Effect("fetches_failed"), 1u);
+    EXPECT_EQ(given_up.Count("completed_fallback"), 3u);
+}
+
+TEST(FaultRecovery, CeLslmFetchTimesOutBehindADeadBackhaul)
+{
+    const Outcomes timeout = RunTimed(
+        {"mode=ce-lslm", "faults.schedule=backhaul-down@0+5", "recovery.fetch_timeout_s=0.3"});
+    EXPECT_EQ(timeout.Count("completed_fallback"), 3u);
+    for (const auto& r : timeout.results.requests)
+    {
+        EXPECT_LT(*r.GetTtft(), Seconds(2)) << r.id; // not waiting for the link
+    }
+}
+
+TEST(FaultRecovery, CeCollmGoesOnStandaloneWhenTheCloudFails)
+{
+    const Outcomes overload = RunTimed({"mode=ce-collm", "faults.schedule=cloud-overload@0+5"});
+    EXPECT_EQ(overload.Count("completed_fallback") + overload.Count("completed"), 3u);
+    EXPECT_GE(overload.Count("completed_fallback"), 1u);
+    const Outcomes timeout = RunTimed(
+        {"mode=ce-collm", "faults.schedule=backhaul-down@0.55+5", "recovery.cloud_timeout_s=0.2"});
+    EXPECT_EQ(timeout.Count("completed_fallback") + timeout.Count("completed"), 3u);
+    EXPECT_GE(timeout.Count("completed_fallback"), 1u);
+    const Outcomes none = RunTimed({"mode=ce-collm",
+                                    "faults.schedule=cloud-overload@0+5",
+                                    "recovery.ce_collm_fallback=none",
+                                    "recovery.retries=0"});
+    EXPECT_EQ(none.Count("completed_fallback"), 0u);
+    EXPECT_GE(none.Failed("overloaded"), 1u);
+}
+
+TEST(FaultRecovery, RandomFaultsAreReproducible)
+{
+    const std::vector<std::string> random{"mode=network-only",
+                                          "faults.random.types=edge-crash,backhaul-down,"
+                                          "cloud-overload,radio-outage,backhaul-loss",
+                                          "faults.random.rate_per_s=2",
+                                          "faults.random.mean_duration_s=0.3"};
+    const Outcomes first = RunTimed(random);
+    const Outcomes second = RunTimed(random);
+    EXPECT_GE(first.summary.at("faults").at("count").get<std::size_t>(), 1u);
+    EXPECT_EQ(RequestsCsv(first.results), RequestsCsv(second.results));
+    EXPECT_EQ(first.summary.at("faults"), second.summary.at("faults"));
+}
