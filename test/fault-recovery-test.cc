@@ -8,12 +8,18 @@
 
 #include "serving-test-utils.h"
 
+#include "ns3/ce-lslm-helper.h"
 #include "ns3/config-error.h"
+#include "ns3/config.h"
 #include "ns3/fault-injector.h"
+#include "ns3/rng-seed-manager.h"
 #include "ns3/scenario-summary.h"
+#include "ns3/simulator.h"
+#include "ns3/uinteger.h"
 
 #include <gtest/gtest.h>
 #include <map>
+#include <sstream>
 
 using namespace ns3;
 using namespace ce_lslm_test;
@@ -263,4 +269,113 @@ TEST(FaultRecovery, RandomFaultsAreReproducible)
     EXPECT_GE(first.summary.at("faults").at("count").get<std::size_t>(), 1u);
     EXPECT_EQ(RequestsCsv(first.results), RequestsCsv(second.results));
     EXPECT_EQ(first.summary.at("faults"), second.summary.at("faults"));
+}
+
+namespace
+{
+
+/// Mean SINR (dB) of the radio trace's transport blocks in [from, to) s.
+double
+MeanSinrDb(const std::string& trace, double from, double to)
+{
+    std::istringstream lines(trace);
+    std::string line;
+    std::getline(lines, line); // header; sinr_db is the 15th column
+    double sum = 0;
+    std::size_t count = 0;
+    while (std::getline(lines, line))
+    {
+        std::istringstream fields(line);
+        std::vector<std::string> cells;
+        for (std::string cell; std::getline(fields, cell, ',');)
+        {
+            cells.push_back(cell);
+        }
+        const double time = std::stod(cells.at(0));
+        if (time >= from && time < to)
+        {
+            sum += std::stod(cells.at(14));
+            ++count;
+        }
+    }
+    return count > 0 ? sum / count : 0;
+}
+
+} // namespace
+
+TEST(FaultRecovery, RadioBlockageLowersTheSinrAndAnOutageDelaysTheAnswers)
+{
+    static const std::string workload = WriteWorkload(FreshTestDir(), true);
+    auto run = [](const std::vector<std::string>& overrides, std::ostream* radio)
+    {
+        std::vector<std::string> all = kTimed;
+        all.insert(all.end(),
+                   {"mode=network-only", "topology.radio.enabled=true", "output.radio_trace=true"});
+        all.insert(all.end(), overrides.begin(), overrides.end());
+        return ScenarioRunner(ScenarioConfig(Scenario(workload, all), "test")).Run(nullptr, radio);
+    };
+    std::ostringstream cleanTrace;
+    std::ostringstream blockedTrace;
+    const ScenarioResults clean = run({}, &cleanTrace);
+    const ScenarioResults blocked =
+        run({"faults.schedule=radio-blockage@0.8+0.6", "faults.blockage_loss_db=25"},
+            &blockedTrace);
+    for (const auto& r : blocked.requests)
+    {
+        EXPECT_EQ(r.outcome, RequestRecord::COMPLETED) << r.failureReason;
+    }
+    const double before = MeanSinrDb(cleanTrace.str(), 0.8, 1.4);
+    const double during = MeanSinrDb(blockedTrace.str(), 0.8, 1.4);
+    EXPECT_NEAR(during, before - 25, 3.0); // the extra loss, give or take fading and MCS
+    EXPECT_NEAR(MeanSinrDb(blockedTrace.str(), 1.5, 3), MeanSinrDb(cleanTrace.str(), 1.5, 3), 3.0);
+
+    // A token due during the outage (0.8 s to 1.8 s) arrives after it; the others are on time.
+    const ScenarioResults outage = run({"faults.schedule=radio-outage@0.8+1"}, nullptr);
+    std::size_t delayed = 0;
+    for (std::size_t i = 0; i < clean.requests.size(); ++i)
+    {
+        ASSERT_EQ(outage.requests[i].outcome, RequestRecord::COMPLETED);
+        const Time due = clean.requests[i].issued + *clean.requests[i].GetTtft();
+        const Time arrived = outage.requests[i].issued + *outage.requests[i].GetTtft();
+        if (due >= Seconds(0.8) && due < Seconds(1.8))
+        {
+            EXPECT_GE(arrived, Seconds(1.8)) << i;
+            ++delayed;
+        }
+        else
+        {
+            EXPECT_EQ(arrived, due) << i;
+        }
+    }
+    EXPECT_GE(delayed, 1u);
+}
+
+TEST(FaultRecovery, AnEdgeReconnectsToACloudThatCameUpLate)
+{
+    static const std::string workload = WriteWorkload(FreshTestDir(), true);
+    std::vector<std::string> all = kTimed;
+    all.insert(all.end(), {"mode=network-only", "recovery.reconnect_s=0.3", "recovery.retries=8"});
+    // ns-3.37's TCP ignores the RST|ACK answering a SYN to a closed port, so a connection
+    // attempt fails only when its SYNs time out: one SYN, 0.5 s.
+    Config::SetDefault("ns3::TcpSocket::ConnCount", UintegerValue(1));
+    Config::SetDefault("ns3::TcpSocket::ConnTimeout", TimeValue(Seconds(0.5)));
+    RngSeedManager::SetSeed(1);
+    RngSeedManager::SetRun(1);
+    CeLslmHelper scenario(ScenarioConfig(Scenario(workload, all), "test"));
+    scenario.Install();
+    // The cloud starts listening at 1 s: the edge's first connections are refused.
+    scenario.GetService().GetCloudApp().Start(Seconds(1));
+    Simulator::Stop(scenario.GetStopTime());
+    Simulator::Run();
+    const ScenarioResults results = scenario.Collect();
+    Simulator::Destroy();
+    Config::Reset();
+    const ConfigJson summary = BuildScenarioSummary(results);
+    EXPECT_GE(summary.at("requests").at("retried").get<std::size_t>(), 1u);
+    ASSERT_EQ(results.requests.size(), 3u);
+    for (const auto& r : results.requests)
+    {
+        EXPECT_EQ(r.outcome, RequestRecord::COMPLETED) << r.failureReason;
+        EXPECT_GT(r.issued + *r.GetTtft(), Seconds(1));
+    }
 }

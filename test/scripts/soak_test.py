@@ -77,7 +77,7 @@ def main():
           f"failed {outcomes['failed']} {requests['failure_reasons']}; "
           f"retried {requests['retried']}; stability {requests['stability']:.4f}")
     print(f"soak: {faults['count']} faults {faults['by_type']}; effects {faults['effects']}")
-    print(f"soak: peak RSS {peak_mb:.0f} MB ({short_mb:.0f} MB for 10 s of arrivals, "
+    print(f"soak: peak RSS {peak_mb:.1f} MB ({short_mb:.1f} MB for 10 s of arrivals, "
           f"{short['requests']['arrived']} requests); wall {wall:.1f} s")
     assert peak_mb < 1.5 * short_mb, "memory grows with the number of requests"
     print("soak: passed")
