@@ -107,13 +107,13 @@ BackhaulContent(const std::string& workload, const std::vector<std::string>& ove
 TEST(CeLslmMode, NoQueryOrOutputByteCrossesTheEdgeCloudLink)
 {
     const std::string workload = WriteWorkload(FreshTestDir());
-    ClassCounter ceLslm = BackhaulContent(workload, {"mode=ce-lslm"});
+    ClassCounter ceLslm = BackhaulContent(workload, {"mode=ce-lslm", "output.content_tags=true"});
     EXPECT_EQ(ceLslm.bytes[ContentClassTag::QUERY], 0u);
     EXPECT_EQ(ceLslm.bytes[ContentClassTag::OUTPUT], 0u);
     EXPECT_GT(ceLslm.bytes[ContentClassTag::KV], 10000u);  // the context KV came down
     EXPECT_GT(ceLslm.bytes[ContentClassTag::CONTROL], 0u); // and the fetches went up
     // The same audit sees queries and answers on the backhaul of the centralized baseline.
-    ClassCounter cloud = BackhaulContent(workload, {"mode=cloud-only"});
+    ClassCounter cloud = BackhaulContent(workload, {"mode=cloud-only", "output.content_tags=true"});
     EXPECT_GT(cloud.bytes[ContentClassTag::QUERY], 0u);
     EXPECT_GT(cloud.bytes[ContentClassTag::OUTPUT], 0u);
 }

@@ -221,12 +221,12 @@ TEST(FaultRecovery, CorruptedKvChunksAreDetectedAndAskedForAgain)
     EXPECT_EQ(repaired.Effect("fetches_failed"), 0u);
     EXPECT_EQ(repaired.Count("completed"), 3u);
     // With every message corrupted, the re-requests run out: the edge computes the context.
-    const Outcomes given_up = RunTimed({"mode=ce-lslm",
-                                        "faults.schedule=kv-corruption@0+10",
-                                        "faults.kv_corruption=1",
-                                        "recovery.kv_rerequests=2"});
-    EXPECT_GE(given_up.Effect("fetches_failed"), 1u);
-    EXPECT_EQ(given_up.Count("completed_fallback"), 3u);
+    const Outcomes givenUp = RunTimed({"mode=ce-lslm",
+                                       "faults.schedule=kv-corruption@0+10",
+                                       "faults.kv_corruption=1",
+                                       "recovery.kv_rerequests=2"});
+    EXPECT_GE(givenUp.Effect("fetches_failed"), 1u);
+    EXPECT_EQ(givenUp.Count("completed_fallback"), 3u);
 }
 
 TEST(FaultRecovery, CeLslmFetchTimesOutBehindADeadBackhaul)

@@ -10,6 +10,7 @@
 #include "ns3/boolean.h"
 #include "ns3/ce-application.h"
 #include "ns3/config.h"
+#include "ns3/content-class-tag.h"
 #include "ns3/context-kv-server.h"
 #include "ns3/device-profile.h"
 #include "ns3/double.h"
@@ -543,6 +544,7 @@ CeLslmHelper::Install()
     NS_ABORT_MSG_IF(m_installed, "CeLslmHelper::Install called twice");
     m_installed = true;
     ConfigureTransport();
+    ContentClassTag::SetEnabled(m_config.GetBool("output.content_tags"));
     llm::KernelThreads::Set(static_cast<int>(m_config.GetInt("simulation.kernel_threads")));
     LoadWorkload();
 

@@ -377,7 +377,12 @@ OutputSchema()
           S::Boolean(false,
                      "Write radio-slots.csv: one row per transport block transmission (slot, "
                      "cell, terminal, direction, resource blocks, CQI, MCS, TBS, HARQ round, "
-                     "SINR, decoded); needs topology.radio.enabled")}});
+                     "SINR, decoded); needs topology.radio.enabled")},
+         {"content_tags",
+          S::Boolean(false,
+                     "Tag every message's bytes with their content class (query, output, KV, "
+                     "hidden, control) so that device traces can audit what crosses a link "
+                     "(ContentClassTag); costs memory under packet loss")}});
 }
 
 ConfigSchema

@@ -94,7 +94,28 @@ ContentClassTag::Mark(Ptr<Packet> packet, ContentClass contentClass)
 {
     // A byte tag covers the bytes the packet has now; headers added later stay outside it,
     // while fragments, reassemblies and TCP segments keep it on exactly these bytes.
-    packet->AddByteTag(ContentClassTag(contentClass));
+    if (IsEnabled())
+    {
+        packet->AddByteTag(ContentClassTag(contentClass));
+    }
+}
+
+namespace
+{
+/// Whether Mark tags (see SetEnabled).
+bool g_contentTagsEnabled = true;
+} // namespace
+
+void
+ContentClassTag::SetEnabled(bool enabled)
+{
+    g_contentTagsEnabled = enabled;
+}
+
+bool
+ContentClassTag::IsEnabled()
+{
+    return g_contentTagsEnabled;
 }
 
 std::map<ContentClassTag::ContentClass, uint32_t>

@@ -25,6 +25,12 @@ namespace ns3
  * the bytes through TCP segmentation and the receiver's framing, so a relayed message keeps
  * its class, and a device's PhyTxEnd packet tells which classes its bytes belong to. The tag
  * is simulation metadata: it adds no byte to any packet.
+ *
+ * It costs memory, though: ns-3.37's TCP keeps every byte tag of a packet on each fragment and
+ * merges the lists when it rebuilds segments, so under packet loss (retransmissions) the tag
+ * lists grow with every retransmission. Scenarios therefore tag only when asked
+ * (output.content_tags, SetEnabled); tagging is on by default for programs that build messages
+ * themselves.
  */
 class ContentClassTag : public Tag
 {
@@ -71,6 +77,15 @@ class ContentClassTag : public Tag
      * \param contentClass its class
      */
     static void Mark(Ptr<Packet> packet, ContentClass contentClass);
+
+    /**
+     * \brief Turn tagging on or off for every message made from now on (process-wide, like
+     * Packet::EnablePrinting).
+     * \param enabled whether Mark tags
+     */
+    static void SetEnabled(bool enabled);
+    /// \return whether Mark tags
+    static bool IsEnabled();
 
     /**
      * \param packet any packet (e.g. a TCP segment with its IP header, from a device trace)
