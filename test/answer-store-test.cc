@@ -255,7 +255,9 @@ TEST(AnswerStore, ScenariosGiveTheSameRequestsWithAndWithoutAStore)
         const std::string reading = RequestsCsv(RunScenario(workload, overrides));
         EXPECT_EQ(filling, without);
         EXPECT_EQ(reading, without);
-        // The second run did read the store: with its files spoiled, it fails.
+        // The second run did read the store: with its files spoiled, the runner stops with an
+        // error naming a file. (In a child process: ns-3 cannot unwind a simulation that throws
+        // mid-run without leaking its in-flight events, which a leak checker would report.)
         std::size_t files = 0;
         for (const auto& entry : std::filesystem::recursive_directory_iterator(directory))
         {
@@ -266,7 +268,14 @@ TEST(AnswerStore, ScenariosGiveTheSameRequestsWithAndWithoutAStore)
             }
         }
         EXPECT_GT(files, 0u);
-        EXPECT_ANY_THROW(RunScenario(workload, overrides));
+        const std::string config = dir + "/" + mode + ".json";
+        WriteFile(config, Scenario(workload, overrides).dump());
+        const CommandResult spoiled =
+            RunCommand("ASAN_OPTIONS=detect_leaks=0 " + Binary("ce-lslm-sim") + " --config "
+                       + config + " --out " + dir + "/out-" + mode + " --quiet");
+        EXPECT_EQ(spoiled.exitCode, 1) << spoiled.output;
+        EXPECT_NE(spoiled.output.find("corrupt answer file"), std::string::npos) << spoiled.output;
+        EXPECT_NE(spoiled.output.find(directory), std::string::npos) << spoiled.output;
     }
     try
     {
