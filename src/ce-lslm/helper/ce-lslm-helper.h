@@ -125,6 +125,18 @@ class CeLslmHelper : public ServerFactory
     /// Set the service's mode, workload and application attributes.
     void ConfigureService();
     /**
+     * \brief Give the cloud and each edge a MessageAuthenticator (one per node: it models the
+     * node's CPU) when security.authenticate is on; terminals get none.
+     */
+    void InstallAuthenticators();
+    /**
+     * \return the HMAC key: security.hmac_key decoded, or, when it is empty, SHA-256 of a
+     * fixed label with simulation.seed and simulation.run
+     */
+    std::string HmacKey() const;
+    /// \return the authenticators' counters summed over the nodes
+    SecurityResults SecurityCounters() const;
+    /**
      * \param role a model role
      * \return the executed model of that role, loaded on first use
      * \throw ConfigError naming models.<role>.path if it cannot be loaded or cannot run the

@@ -260,6 +260,14 @@ BuildScenarioSummary(const ScenarioResults& results)
                           {"cloud_s", results.cloudComputeS},
                           {"terminal_s", results.terminalComputeS}};
     summary["protocol_errors"] = results.protocolErrors;
+    const SecurityResults& security = results.security;
+    summary["security"] = {{"authenticated", security.authenticated},
+                           {"messages_tagged", security.messagesTagged},
+                           {"messages_verified", security.messagesVerified},
+                           {"rejected_forged", security.rejectedForged},
+                           {"rejected_replayed", security.rejectedReplayed},
+                           {"edge_s", security.edgeS},
+                           {"cloud_s", security.cloudS}};
     if (!results.ceLslm.is_null())
     {
         summary["ce_lslm"] = CeLslmJson(results);

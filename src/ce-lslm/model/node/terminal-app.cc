@@ -300,10 +300,10 @@ TerminalApp::IssueRequest()
 }
 
 void
-TerminalApp::HandleMessage(Ptr<FramedConnection> /* connection */, Ptr<Packet> message)
+TerminalApp::HandleMessage(Ptr<FramedConnection> connection, Ptr<Packet> message)
 {
     ProtocolMessage decoded;
-    if (!DecodeOrReport(message, decoded, m_rxTrace, "the edge"))
+    if (!DecodeOrReport(connection, message, decoded, m_rxTrace, "the edge"))
     {
         return;
     }
