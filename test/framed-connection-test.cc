@@ -714,6 +714,24 @@ TEST_F(FramedConnectionTest, ReplayedFrameIsDroppedAndCountedAndLaterMessagesArr
     EXPECT_TRUE(m_server.connection->IsConnected());
 }
 
+TEST_F(FramedConnectionTest, AuthenticatedMessagesSentBeforeConnectAreTaggedAsTheInitiators)
+{
+    Authenticate(KEY, KEY);
+    Listen();
+    ConnectClient(); // connects at time 0
+    for (uint8_t i = 0; i < 3; ++i)
+    {
+        m_client.connection->Send(ToPacket({i}));
+    }
+    EXPECT_EQ(m_client.connection->GetTxBacklog(), 3u * (1 + 46));
+    Run();
+
+    ExpectSameMessages({{0}, {1}, {2}}, m_server.received);
+    EXPECT_EQ(m_server.authenticator->GetVerified(), 3u);
+    EXPECT_TRUE(m_server.rejected.empty());
+    EXPECT_EQ(m_client.connection->GetTxBacklog(), 0u);
+}
+
 TEST_F(FramedConnectionTest, ReplayBeforeAnyFrameSendsNothing)
 {
     Authenticate(KEY, KEY);

@@ -113,8 +113,7 @@ void
 FramedConnection::Connect(Ptr<Socket> socket, const Address& peer)
 {
     NS_LOG_FUNCTION(this << socket << peer);
-    TakeSocket(socket);
-    m_initiator = true;
+    TakeSocket(socket, true);
     m_state = CONNECTING;
     socket->SetConnectCallback(MakeCallback(&FramedConnection::HandleConnectionSucceeded, this),
                                MakeCallback(&FramedConnection::HandleConnectionFailed, this));
@@ -129,7 +128,7 @@ void
 FramedConnection::Attach(Ptr<Socket> socket)
 {
     NS_LOG_FUNCTION(this << socket);
-    TakeSocket(socket);
+    TakeSocket(socket, false);
     m_state = CONNECTED;
     // Bytes may have arrived before the caller got the socket; their receive notification
     // is gone, so look now, but not from inside Attach(): the caller may still be wiring up.
@@ -168,10 +167,18 @@ FramedConnection::TxDirection() const
 }
 
 void
-FramedConnection::TakeSocket(Ptr<Socket> socket)
+FramedConnection::TakeSocket(Ptr<Socket> socket, bool initiator)
 {
     NS_ABORT_MSG_IF(m_state != IDLE, "a FramedConnection carries a single connection");
+    m_initiator = initiator;
     m_socket = socket;
+    std::vector<Ptr<const Packet>> untagged;
+    untagged.swap(m_untagged);
+    for (const auto& message : untagged)
+    {
+        m_txBacklog -= message->GetSize() + GetFrameOverhead();
+        Send(message); // queued (state IDLE): sent once connected, as without authentication
+    }
     socket->SetRecvCallback(MakeCallback(&FramedConnection::HandleRecv, this));
     socket->SetSendCallback(MakeCallback(&FramedConnection::HandleSend, this));
     socket->SetCloseCallbacks(MakeCallback(&FramedConnection::HandleNormalClose, this),
@@ -199,6 +206,13 @@ FramedConnection::Send(Ptr<const Packet> message)
                                              << " bytes: the connection is closing or closed");
         return;
     }
+    if (m_authenticator && !m_socket)
+    {
+        // The tag's direction label depends on which side connects: tag it when that is known.
+        m_untagged.push_back(message);
+        m_txBacklog += message->GetSize() + GetFrameOverhead();
+        return;
+    }
     Ptr<Packet> frame = message->Copy();
     Time delay;
     if (m_authenticator)
@@ -214,9 +228,10 @@ void
 FramedConnection::SendForged(Ptr<const Packet> message)
 {
     NS_LOG_FUNCTION(this << message->GetSize());
-    if (m_closeRequested || m_state == CLOSED)
+    if (m_closeRequested || m_state == CLOSED || !m_socket)
     {
-        NS_LOG_WARN("not injecting a forged frame: the connection is closing or closed");
+        NS_LOG_WARN("not injecting a forged frame: the connection is not connecting, "
+                    "connected or open");
         return;
     }
     Ptr<Packet> frame = message->Copy();
@@ -467,6 +482,7 @@ FramedConnection::Terminate(CloseReason reason)
     m_txQueue.clear();
     m_headOffset = 0;
     m_txBacklog = 0;
+    m_untagged.clear();
     m_rxQueue.clear();
     m_resumeEvent.Cancel();
     m_txReadyEvent.Cancel();
@@ -666,6 +682,7 @@ FramedConnection::DoDispose()
     }
     m_state = CLOSED;
     m_txQueue.clear();
+    m_untagged.clear();
     m_rxQueue.clear();
     m_lastFrame = PendingFrame();
     m_authenticator = nullptr;

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <deque>
 #include <string>
+#include <vector>
 
 namespace ns3
 {
@@ -186,7 +187,8 @@ class FramedConnection : public Object
      * The peer rejects it as forged (if it authenticates; without an authenticator the
      * message is simply sent, as an attacker's message would be accepted). Nothing is counted
      * or charged here and the sequence does not advance; the "FrameInjected" trace source
-     * fires when the frame has been handed to TCP, "FrameSent" does not.
+     * fires when the frame has been handed to TCP, "FrameSent" does not. Ignored (with a
+     * warning) before Connect() or Attach() and once the connection is closing or closed.
      *
      * \param message the message to inject
      */
@@ -311,10 +313,12 @@ class FramedConnection : public Object
     uint32_t GetMaxFrameSize() const;
 
     /**
-     * \brief Registers this connection's handlers with the socket.
+     * \brief Registers this connection's handlers with the socket, and tags the messages sent
+     * before this side's direction was known.
      * \param socket the socket to take over
+     * \param initiator whether this side connects (else it was accepted)
      */
-    void TakeSocket(Ptr<Socket> socket);
+    void TakeSocket(Ptr<Socket> socket, bool initiator);
 
     /// Unregisters every handler from the socket, which may outlive this object.
     void ReleaseSocketCallbacks();
@@ -407,6 +411,8 @@ class FramedConnection : public Object
     uint64_t m_txSequence;                     //!< Sequence number of the next frame sent
     uint64_t m_rxSequence;                     //!< Sequence number expected next
     PendingFrame m_lastFrame;                  //!< Last frame Send() queued, for replay
+    /// Messages sent before Connect() or Attach(), when the direction label was unknown
+    std::vector<Ptr<const Packet>> m_untagged;
 
     MessageCallback m_messageCallback;     //!< Message received callback
     ConnectedCallback m_connectedCallback; //!< Connected callback
