@@ -611,15 +611,15 @@ CeLslmHelper::Collect()
 }
 
 std::string
-CeLslmHelper::HmacKey() const
+CeLslmHelper::HmacKey(const ScenarioConfig& config)
 {
-    const std::string hex = m_config.GetString("security.hmac_key");
+    const std::string hex = config.GetString("security.hmac_key");
     if (hex.empty())
     {
         // A key of its own for every run, reproducible from the run's identity.
         const std::string label =
-            "ce-lslm security.hmac_key seed=" + std::to_string(m_config.GetInt("simulation.seed"))
-            + " run=" + std::to_string(m_config.GetInt("simulation.run"));
+            "ce-lslm security.hmac_key seed=" + std::to_string(config.GetInt("simulation.seed"))
+            + " run=" + std::to_string(config.GetInt("simulation.run"));
         const Sha256::Digest digest = Sha256::Hash(label.data(), label.size());
         return std::string(digest.begin(), digest.end());
     }
@@ -638,7 +638,7 @@ CeLslmHelper::InstallAuthenticators()
     {
         return;
     }
-    const std::string key = HmacKey();
+    const std::string key = HmacKey(m_config);
     auto authenticate = [&](Ptr<Application> app)
     {
         Ptr<MessageAuthenticator> authenticator = CreateObject<MessageAuthenticator>();

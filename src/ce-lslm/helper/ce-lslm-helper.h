@@ -110,6 +110,13 @@ class CeLslmHelper : public ServerFactory
      */
     static std::string ResolvePath(const std::string& path, const std::string& key);
 
+    /**
+     * \param config a scenario
+     * \return its HMAC key, as bytes: security.hmac_key decoded, or, when that is empty,
+     * SHA-256 of a fixed label with simulation.seed and simulation.run (every run has its own)
+     */
+    static std::string HmacKey(const ScenarioConfig& config);
+
   private:
     /// Apply the configuration's TCP and framing defaults.
     void ConfigureTransport() const;
@@ -129,11 +136,6 @@ class CeLslmHelper : public ServerFactory
      * node's CPU) when security.authenticate is on; terminals get none.
      */
     void InstallAuthenticators();
-    /**
-     * \return the HMAC key: security.hmac_key decoded, or, when it is empty, SHA-256 of a
-     * fixed label with simulation.seed and simulation.run
-     */
-    std::string HmacKey() const;
     /// \return the authenticators' counters summed over the nodes
     SecurityResults SecurityCounters() const;
     /**
