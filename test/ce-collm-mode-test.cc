@@ -11,6 +11,7 @@
 #include "ns3/config-error.h"
 #include "ns3/frame-header.h"
 #include "ns3/hidden-state-header.h"
+#include "ns3/message-authenticator.h"
 #include "ns3/message-header.h"
 
 #include <gtest/gtest.h>
@@ -107,8 +108,11 @@ TEST(CeCollmMode, EveryUploadIsItsPositionsHiddenStatesPlusHeadersExactly)
     const auto frames = HiddenFrameBytes(workload, overrides);
     ExpectAllCompleted(results);
     const uint64_t hidden = 256; // the executed cloud LLM's width
+    // Every hidden-state message crosses the backhaul, so its frame carries the 40-byte
+    // authentication trailer (sequence number and tag; security.authenticate is on).
     const uint64_t header = FrameHeader::SERIALIZED_SIZE + MessageHeader::SERIALIZED_SIZE
-                            + HiddenStateHeader::SERIALIZED_SIZE;
+                            + HiddenStateHeader::SERIALIZED_SIZE
+                            + MessageAuthenticator::TRAILER_BYTES;
     for (const auto& r : results.requests)
     {
         ASSERT_TRUE(r.collm);

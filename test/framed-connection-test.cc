@@ -7,6 +7,7 @@
 #include "ns3/framed-connection.h"
 #include "ns3/internet-module.h"
 #include "ns3/ipv4-address-generator.h"
+#include "ns3/message-authenticator.h"
 #include "ns3/network-module.h"
 #include "ns3/point-to-point-module.h"
 #include "ns3/protocol-message.h"
@@ -67,6 +68,11 @@ struct EndLog
     size_t framesSent = 0;
     size_t framesReceived = 0;
     std::vector<std::string> framingErrors;
+    std::vector<Time> receivedAt;            //!< when each message was delivered
+    std::vector<Time> sentAt;                //!< when each frame's last byte was handed to TCP
+    std::vector<std::string> rejected;       //!< MessageRejected reasons, in order
+    std::vector<std::string> injected;       //!< FrameInjected kinds, in order
+    Ptr<MessageAuthenticator> authenticator; //!< given to the connection when it is created
     /// Extra per-test reaction to each message, run after it is logged.
     std::function<void(Ptr<FramedConnection>)> onMessage;
 };
@@ -182,6 +188,10 @@ class FramedConnectionTest : public ::testing::Test
     {
         end.connection = CreateObjectWithAttributes<FramedConnection>("MaxFrameSize",
                                                                       UintegerValue(maxFrameSize));
+        if (end.authenticator)
+        {
+            end.connection->SetAuthenticator(end.authenticator);
+        }
         EndLog* log = &end;
         end.connection->SetMessageCallback(
             MakeCallback(&FramedConnectionTest::OnMessage, this, log));
@@ -196,6 +206,12 @@ class FramedConnectionTest : public ::testing::Test
         ConnectTrace(end,
                      "FramingError",
                      MakeCallback(&FramedConnectionTest::OnFramingError, this, log));
+        ConnectTrace(end,
+                     "MessageRejected",
+                     MakeBoundCallback(&FramedConnectionTest::OnAuthentication, &log->rejected));
+        ConnectTrace(end,
+                     "FrameInjected",
+                     MakeBoundCallback(&FramedConnectionTest::OnAuthentication, &log->injected));
         return end.connection;
     }
 
@@ -207,6 +223,7 @@ class FramedConnectionTest : public ::testing::Test
     void OnMessage(EndLog* end, Ptr<FramedConnection> connection, Ptr<Packet> message)
     {
         end->received.push_back(ToBytes(message));
+        end->receivedAt.push_back(Simulator::Now());
         end->receivedPackets.push_back(message);
         if (end->onMessage)
         {
@@ -235,15 +252,67 @@ class FramedConnectionTest : public ::testing::Test
         end->maxTxBacklog = std::max(end->maxTxBacklog, newValue);
     }
 
-    void OnFrameSent(EndLog* end, Ptr<const Packet> /* message */, uint32_t /* frameBytes */)
+    void OnFrameSent(EndLog* end, Ptr<const Packet> message, uint32_t frameBytes)
     {
+        EXPECT_EQ(frameBytes, message->GetSize() + FrameOverhead(*end));
         ++end->framesSent;
+        end->sentAt.push_back(Simulator::Now());
     }
 
     void OnFrameReceived(EndLog* end, Ptr<const Packet> message, uint32_t frameBytes)
     {
-        EXPECT_EQ(frameBytes, message->GetSize() + FrameHeader::SERIALIZED_SIZE);
+        EXPECT_EQ(frameBytes, message->GetSize() + FrameOverhead(*end));
         ++end->framesReceived;
+    }
+
+    static void OnAuthentication(std::vector<std::string>* log,
+                                 Ptr<const Packet> /* message */,
+                                 const std::string& what)
+    {
+        log->push_back(what);
+    }
+
+    /// The bytes a frame of \p end adds to its message, as documented by the wire format.
+    static uint32_t FrameOverhead(const EndLog& end)
+    {
+        const uint32_t overhead = end.authenticator ? 6 + 8 + 32 : 6;
+        EXPECT_EQ(end.connection->GetFrameOverhead(), overhead);
+        return overhead;
+    }
+
+    /// Both ends authenticate, with keys \p clientKey and \p serverKey.
+    void Authenticate(const std::string& clientKey, const std::string& serverKey)
+    {
+        for (auto [end, key] : {std::pair{&m_client, clientKey}, std::pair{&m_server, serverKey}})
+        {
+            end->authenticator = CreateObject<MessageAuthenticator>();
+            end->authenticator->SetKey(key);
+        }
+    }
+
+    /// Has the client send \p actions at 1 s, once connected: a message, or an attack hook.
+    void ClientSendsAt1s(const std::vector<std::function<void(Ptr<FramedConnection>)>>& actions)
+    {
+        Listen();
+        ConnectClient();
+        Simulator::Schedule(Seconds(1),
+                            [this, actions]()
+                            {
+                                for (const auto& action : actions)
+                                {
+                                    action(m_client.connection);
+                                }
+                            });
+        Run();
+    }
+
+    /// \return an action that sends \p bytes as a message
+    static std::function<void(Ptr<FramedConnection>)> SendAction(const Bytes& bytes)
+    {
+        return [bytes](Ptr<FramedConnection> connection)
+        {
+            connection->Send(ToPacket(bytes));
+        };
     }
 
     void OnFramingError(EndLog* end, const std::string& error)
@@ -566,6 +635,167 @@ TEST_F(FramedConnectionTest, ConnectingToAClosedPortReportsConnectFailed)
     EXPECT_FALSE(m_client.connected);
     EXPECT_EQ(m_client.closeReasons, std::vector<CloseReason>{FramedConnection::CONNECT_FAILED});
     EXPECT_FALSE(m_client.connection->GetLastError().empty());
+}
+
+const std::string KEY(32, 'k');
+
+TEST_F(FramedConnectionTest, WithoutAuthenticatorAFrameIsTheHeaderAndTheMessageOnly)
+{
+    ClientSendsAt1s({SendAction(Bytes(1000, 7))});
+
+    EXPECT_EQ(m_client.connection->GetFrameOverhead(), FrameHeader::SERIALIZED_SIZE);
+    EXPECT_EQ(m_client.connection->GetBytesSent(), 1000u + 6u);
+    EXPECT_EQ(m_server.connection->GetBytesReceived(), 1000u + 6u);
+    ExpectSameMessages({Bytes(1000, 7)}, m_server.received);
+}
+
+TEST_F(FramedConnectionTest, AuthenticatedMessagesInBothDirectionsArriveIntactAndInOrder)
+{
+    Authenticate(KEY, KEY);
+    AddLoss(0.01);
+    ExchangeRandomPayloads(13, 300);
+
+    // Each frame carries 40 bytes more: the sequence number and the tag.
+    uint64_t messageBytes = 0;
+    for (const Bytes& message : m_server.received)
+    {
+        messageBytes += message.size();
+    }
+    EXPECT_EQ(m_client.connection->GetBytesSent(), messageBytes + 300 * 46);
+    for (EndLog* end : {&m_client, &m_server})
+    {
+        EXPECT_EQ(end->authenticator->GetTagged(), 300u);
+        EXPECT_EQ(end->authenticator->GetVerified(), 300u);
+        EXPECT_EQ(end->authenticator->GetForged() + end->authenticator->GetReplayed(), 0u);
+        EXPECT_TRUE(end->rejected.empty());
+    }
+}
+
+TEST_F(FramedConnectionTest, ForgedFrameIsDroppedCountedAndTheConnectionStaysOpen)
+{
+    Authenticate(KEY, KEY);
+    ClientSendsAt1s({SendAction({1}),
+                     [](Ptr<FramedConnection> connection)
+                     {
+                         connection->SendForged(ToPacket({2}));
+                     },
+                     SendAction({3})});
+
+    ExpectSameMessages({{1}, {3}}, m_server.received);
+    EXPECT_EQ(m_server.rejected, std::vector<std::string>{"forged"});
+    EXPECT_EQ(m_server.authenticator->GetForged(), 1u);
+    EXPECT_EQ(m_server.authenticator->GetVerified(), 2u);
+    // The attack hook counts nothing at the sender and leaves its sequence alone.
+    EXPECT_EQ(m_client.authenticator->GetTagged(), 2u);
+    EXPECT_EQ(m_client.framesSent, 2u);
+    EXPECT_EQ(m_client.injected, std::vector<std::string>{"forged"});
+    EXPECT_TRUE(m_server.closeReasons.empty());
+    EXPECT_TRUE(m_server.connection->IsConnected());
+    EXPECT_EQ(m_server.connection->GetBytesReceived(), 3u * (1 + 46));
+}
+
+TEST_F(FramedConnectionTest, ReplayedFrameIsDroppedAndCountedAndLaterMessagesArrive)
+{
+    Authenticate(KEY, KEY);
+    ClientSendsAt1s({SendAction({1}),
+                     SendAction({2}),
+                     [](Ptr<FramedConnection> connection)
+                     {
+                         EXPECT_TRUE(connection->ReplayLastFrame());
+                     },
+                     SendAction({3})});
+
+    ExpectSameMessages({{1}, {2}, {3}}, m_server.received);
+    EXPECT_EQ(m_server.rejected, std::vector<std::string>{"replayed"});
+    EXPECT_EQ(m_server.authenticator->GetReplayed(), 1u);
+    EXPECT_EQ(m_server.authenticator->GetVerified(), 3u);
+    EXPECT_EQ(m_client.authenticator->GetTagged(), 3u);
+    EXPECT_EQ(m_client.injected, std::vector<std::string>{"replayed"});
+    EXPECT_TRUE(m_server.connection->IsConnected());
+}
+
+TEST_F(FramedConnectionTest, AuthenticatedMessagesSentBeforeConnectAreTaggedAsTheInitiators)
+{
+    Authenticate(KEY, KEY);
+    Listen();
+    ConnectClient(); // connects at time 0
+    for (uint8_t i = 0; i < 3; ++i)
+    {
+        m_client.connection->Send(ToPacket({i}));
+    }
+    EXPECT_EQ(m_client.connection->GetTxBacklog(), 3u * (1 + 46));
+    Run();
+
+    ExpectSameMessages({{0}, {1}, {2}}, m_server.received);
+    EXPECT_EQ(m_server.authenticator->GetVerified(), 3u);
+    EXPECT_TRUE(m_server.rejected.empty());
+    EXPECT_EQ(m_client.connection->GetTxBacklog(), 0u);
+}
+
+TEST_F(FramedConnectionTest, ReplayBeforeAnyFrameSendsNothing)
+{
+    Authenticate(KEY, KEY);
+    ClientSendsAt1s({[](Ptr<FramedConnection> connection)
+                     {
+                         EXPECT_FALSE(connection->ReplayLastFrame());
+                     }});
+
+    EXPECT_EQ(m_client.connection->GetBytesSent(), 0u);
+    EXPECT_TRUE(m_client.injected.empty());
+}
+
+TEST_F(FramedConnectionTest, WithTheWrongKeyEveryFrameIsForged)
+{
+    Authenticate(KEY, std::string(32, 'K'));
+    ClientSendsAt1s({SendAction({1}), SendAction({2}), SendAction({3})});
+
+    EXPECT_TRUE(m_server.received.empty());
+    EXPECT_EQ(m_server.rejected, std::vector<std::string>(3, "forged"));
+    EXPECT_EQ(m_server.authenticator->GetForged(), 3u);
+    EXPECT_EQ(m_server.authenticator->GetVerified(), 0u);
+    EXPECT_TRUE(m_server.closeReasons.empty());
+}
+
+TEST_F(FramedConnectionTest, TagsDelaySendingAndChecksDelayDeliveryByTheModelledTime)
+{
+    Authenticate(KEY, KEY);
+    for (EndLog* end : {&m_client, &m_server})
+    {
+        end->authenticator->SetAttribute("BytesPerSecond", DoubleValue(1e6));
+        end->authenticator->SetAttribute("PerMessageTime", TimeValue(MicroSeconds(100)));
+    }
+    std::vector<Time> arrivals; // data reaching the server's device
+    m_devices.Get(1)->TraceConnectWithoutContext("PhyRxEnd",
+                                                 Callback<void, Ptr<const Packet>>(
+                                                     [&arrivals](Ptr<const Packet> packet)
+                                                     {
+                                                         if (packet->GetSize()
+                                                             > 100) // not a pure ACK
+                                                         {
+                                                             arrivals.push_back(Simulator::Now());
+                                                         }
+                                                     }));
+    // Two messages at once: the second tag waits for the first on the client's CPU.
+    ClientSendsAt1s({SendAction(Bytes(1000, 1)), SendAction(Bytes(1000, 2))});
+
+    // The modelled time of one tag or check, from the attributes.
+    const Time cost =
+        MicroSeconds(100)
+        + Seconds((MessageAuthenticator::LABEL_BYTES + MessageAuthenticator::SEQUENCE_BYTES + 1000)
+                  / 1e6);
+    ASSERT_EQ(m_client.sentAt.size(), 2u);
+    EXPECT_EQ(m_client.sentAt[0], Seconds(1) + cost);
+    EXPECT_EQ(m_client.sentAt[1], Seconds(1) + 2 * cost);
+    // Each frame fits one segment and the link is idle: each is checked from its arrival on
+    // (the first check is done before the second frame arrives, 1.124 ms later).
+    ASSERT_EQ(arrivals.size(), 2u);
+    ASSERT_EQ(m_server.receivedAt.size(), 2u);
+    EXPECT_EQ(m_server.receivedAt[0], arrivals[0] + cost);
+    EXPECT_EQ(m_server.receivedAt[1], arrivals[1] + cost);
+    for (EndLog* end : {&m_client, &m_server})
+    {
+        EXPECT_EQ(end->authenticator->GetChargedTime(), 2 * cost);
+    }
 }
 
 TEST(FramedConnectionNamesTest, CloseReasonNames)

@@ -113,8 +113,15 @@ TEST(RunnerCliTest, RunWritesSummaryAndRequests)
     CommandResult result = Sim(ShortRun(dir) + " --set output.messages_trace=true");
     ASSERT_EQ(result.exitCode, 0) << result.output;
     nlohmann::json summary = nlohmann::json::parse(ReadFile(dir + "/summary.json"));
-    for (const char* key :
-         {"mode", "requests", "latency_ms", "throughput", "bytes", "quality", "compute", "config"})
+    for (const char* key : {"mode",
+                            "requests",
+                            "latency_ms",
+                            "throughput",
+                            "bytes",
+                            "quality",
+                            "compute",
+                            "security",
+                            "config"})
     {
         EXPECT_TRUE(summary.contains(key)) << key;
     }
@@ -140,6 +147,8 @@ TEST(RunnerCliTest, PrintsReadableSummaryTable)
     for (const char* text : {"mode cloud-only",
                              "quality     bpb",
                              "compute     cloud",
+                             "security    ",
+                             "messages tagged | rejected 0 forged, 0 replayed",
                              "requests    arrived",
                              "ttft",
                              "tpot",

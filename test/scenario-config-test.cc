@@ -7,6 +7,7 @@
 
 #include "test-utils.h"
 
+#include "ns3/ce-lslm-helper.h"
 #include "ns3/scenario-config.h"
 #include "ns3/scenario-schema.h"
 
@@ -174,7 +175,25 @@ INSTANTIATE_TEST_SUITE_P(
                       "workload": {"source": "synthetic",
                                    "prompt_tokens": {"min": 512, "max": 512}}})",
                   "transport.max_frame_bytes",
-                  "smaller than the largest request, 2082 bytes"},
+                  // 6 (frame) + 12 (message) + 16 (request) + 512 x 4 bytes of prompt, plus
+                  // the 40-byte authentication trailer it carries to the cloud.
+                  "smaller than the largest request, 2122 bytes"},
+        BadConfig{"HmacKeyNotHexadecimal",
+                  R"({"security": {"hmac_key": "00112233445566778899aabbccddeefg"}})",
+                  "security.hmac_key",
+                  "character 32 ('g') is not a hexadecimal digit"},
+        BadConfig{"HmacKeyTooShort",
+                  R"({"security": {"hmac_key": "00112233445566778899aabbccddee"}})",
+                  "security.hmac_key",
+                  "30 hexadecimal digits; a key needs an even number, at least 32"},
+        BadConfig{"HmacKeyOddLength",
+                  R"({"security": {"hmac_key": "00112233445566778899aabbccddeeff0"}})",
+                  "security.hmac_key",
+                  "33 hexadecimal digits"},
+        BadConfig{"HmacThroughputZero",
+                  R"({"security": {"hmac_bytes_per_s": 0}})",
+                  "security.hmac_bytes_per_s",
+                  "out of range"},
         BadConfig{"DuplicateKey",
                   R"({"topology": {"terminals": 3, "terminals": 5}})",
                   "topology.terminals",
@@ -271,6 +290,23 @@ INSTANTIATE_TEST_SUITE_P(
     {
         return info.param.name;
     });
+
+TEST(ScenarioConfigTest, HmacKeyIsTheGivenHexOrDerivedFromSeedAndRun)
+{
+    auto key = [](const std::string& document)
+    {
+        return CeLslmHelper::HmacKey(
+            ScenarioConfig(ScenarioConfig::ParseDocument(document, "test.json"), "test.json"));
+    };
+    EXPECT_EQ(
+        key(R"({"security": {"hmac_key": "000102030405060708090a0B0c0d0e0fFF"}})"),
+        std::string("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\xff", 17));
+    const std::string derived = key("{}");
+    EXPECT_EQ(derived.size(), 32u);
+    EXPECT_EQ(key(R"({"simulation": {"seed": 1, "run": 1}})"), derived); // the defaults
+    EXPECT_NE(key(R"({"simulation": {"run": 2}})"), derived);
+    EXPECT_NE(key(R"({"simulation": {"seed": 2}})"), derived);
+}
 
 TEST(ScenarioConfigTest, SyntaxErrorNamesLineAndColumn)
 {

@@ -155,13 +155,80 @@ TEST(ScenarioTest, LatenciesAndSizesFollowFromTheLinks)
         EXPECT_EQ(request.uplinkBytes, 6u + 12u + 16u + 128u * 4u);
         // 32 x (frame 6 + message header 12 + token header 5 + 4 bytes of text).
         EXPECT_EQ(request.downlinkBytes, 32u * (6u + 12u + 5u + 4u));
-        EXPECT_EQ(request.backhaulBytes, request.uplinkBytes + request.downlinkBytes);
+        // The same 33 messages cross the backhaul, each with the 40-byte authentication
+        // trailer (sequence number 8 + HMAC-SHA256 tag 32) on by default.
+        EXPECT_EQ(request.backhaulBytes, request.uplinkBytes + request.downlinkBytes + 33u * 40u);
     }
     // Periodic arrivals at 1/s, the first at a random phase in [0, 1) s.
     EXPECT_LT(results.requests[0].issued, Seconds(1));
     for (std::size_t i = 1; i < results.requests.size(); ++i)
     {
         EXPECT_EQ(results.requests[i].issued - results.requests[i - 1].issued, Seconds(1));
+    }
+}
+
+TEST(ScenarioTest, AuthenticationTagsEveryBackhaulMessageAndCostsItsTrailerAndCpuTime)
+{
+    const std::vector<std::string> base = {"topology.radio.enabled=false",
+                                           "topology.edges=2",
+                                           "topology.terminals=4",
+                                           "simulation.duration_s=5"};
+    auto with = [&base](const std::string& authenticate)
+    {
+        std::vector<std::string> overrides = base;
+        overrides.push_back("security.authenticate=" + authenticate);
+        return RunWith(overrides);
+    };
+    const ScenarioResults on = with("true");
+    const ScenarioResults off = with("false");
+    ASSERT_GT(on.requests.size(), 5u);
+    EXPECT_EQ(CountOutcome(on, RequestRecord::COMPLETED), on.requests.size());
+    EXPECT_EQ(on.protocolErrors, 0u);
+    ExpectBytesConserved(on);
+
+    const ConfigJson security = BuildScenarioSummary(on)["security"];
+    EXPECT_EQ(security["authenticated"], true);
+    const auto tagged = security["messages_tagged"].get<uint64_t>();
+    EXPECT_GT(tagged, 0u);
+    // Every tagged frame reached its peer and was checked; none was forged or replayed.
+    EXPECT_EQ(tagged,
+              security["messages_verified"].get<uint64_t>()
+                  + security["rejected_forged"].get<uint64_t>()
+                  + security["rejected_replayed"].get<uint64_t>());
+    EXPECT_EQ(security["rejected_forged"], 0);
+    EXPECT_EQ(security["rejected_replayed"], 0);
+    // Each backhaul message is tagged by its sender and checked by its receiver; each of the
+    // two costs 1 us + (16 label + 8 sequence + message bytes) / 400e6 B/s by default, where
+    // message bytes = frame bytes - 6 (header) - 40 (trailer). Times are rounded to 1 ns.
+    const uint64_t backhaul = on.links[RequestStatsCollector::BACKHAUL].appBytesSent;
+    const double oneWay = tagged * 1e-6 + (tagged * 24.0 + backhaul - tagged * 46.0) / 400e6;
+    const double edgeS = security["edge_s"].get<double>();
+    const double cloudS = security["cloud_s"].get<double>();
+    EXPECT_GT(edgeS, 0);
+    EXPECT_GT(cloudS, 0);
+    EXPECT_NEAR(edgeS + cloudS, 2 * oneWay, 2 * tagged * 1e-9);
+
+    // The same run without authentication: the same requests and messages, each backhaul
+    // message 40 bytes shorter; nothing else changes size.
+    const ConfigJson none = BuildScenarioSummary(off)["security"];
+    EXPECT_EQ(none["authenticated"], false);
+    for (const char* counter :
+         {"messages_tagged", "messages_verified", "rejected_forged", "rejected_replayed"})
+    {
+        EXPECT_EQ(none[counter], 0) << counter;
+    }
+    EXPECT_EQ(none["edge_s"], 0.0);
+    EXPECT_EQ(none["cloud_s"], 0.0);
+    ASSERT_EQ(off.requests.size(), on.requests.size());
+    EXPECT_EQ(off.links[RequestStatsCollector::BACKHAUL].appBytesSent, backhaul - 40 * tagged);
+    for (auto link : {RequestStatsCollector::UPLINK, RequestStatsCollector::DOWNLINK})
+    {
+        EXPECT_EQ(off.links[link].appBytesSent, on.links[link].appBytesSent);
+    }
+    // Tags and checks only add time.
+    for (std::size_t i = 0; i < on.requests.size(); ++i)
+    {
+        EXPECT_GT(*on.requests[i].GetE2e(), *off.requests[i].GetE2e()) << "request " << i;
     }
 }
 

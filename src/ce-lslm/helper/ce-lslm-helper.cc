@@ -24,11 +24,13 @@
 #include "ns3/kv-sender.h"
 #include "ns3/llm-error.h"
 #include "ns3/log.h"
+#include "ns3/message-authenticator.h"
 #include "ns3/message-header.h"
 #include "ns3/model-profile.h"
 #include "ns3/model-server.h"
 #include "ns3/queue-size.h"
 #include "ns3/request-header.h"
+#include "ns3/sha256.h"
 #include "ns3/simulator.h"
 #include "ns3/string.h"
 #include "ns3/terminal-app.h"
@@ -219,9 +221,11 @@ CeLslmHelper::LoadWorkload()
     const int64_t maxFrame = m_config.GetInt("transport.max_frame_bytes");
     for (const WorkloadItem& item : m_workload->GetItems())
     {
-        const int64_t bytes = FrameHeader::SERIALIZED_SIZE + MessageHeader::SERIALIZED_SIZE
-                              + RequestHeader::SERIALIZED_SIZE
-                              + static_cast<int64_t>(item.query.size());
+        // As the edge passes it on to the cloud, with the authentication trailer if any.
+        const int64_t bytes =
+            FrameHeader::SERIALIZED_SIZE + MessageHeader::SERIALIZED_SIZE
+            + RequestHeader::SERIALIZED_SIZE + static_cast<int64_t>(item.query.size())
+            + (m_config.GetBool("security.authenticate") ? MessageAuthenticator::TRAILER_BYTES : 0);
         if (bytes > maxFrame)
         {
             throw ConfigError("transport.max_frame_bytes",
@@ -564,6 +568,7 @@ CeLslmHelper::Install()
 
     ConfigureService();
     m_service.Install(m_topology);
+    InstallAuthenticators();
     m_service.AssignStreams(kTerminalStreams);
     m_service.GetTerminalApps().Stop(GetArrivalWindowEnd());
     m_collector.Install(m_topology, m_service);
@@ -607,7 +612,84 @@ CeLslmHelper::Collect()
     results.cloudComputeS = m_collector.GetComputeSeconds(TIER_CLOUD);
     results.terminalComputeS = m_collector.GetComputeSeconds(TIER_TERMINAL);
     results.ceLslm = CeLslmCounters();
+    results.security = SecurityCounters();
     return results;
+}
+
+std::string
+CeLslmHelper::HmacKey(const ScenarioConfig& config)
+{
+    const std::string hex = config.GetString("security.hmac_key");
+    if (hex.empty())
+    {
+        // A key of its own for every run, reproducible from the run's identity.
+        const std::string label =
+            "ce-lslm security.hmac_key seed=" + std::to_string(config.GetInt("simulation.seed"))
+            + " run=" + std::to_string(config.GetInt("simulation.run"));
+        const Sha256::Digest digest = Sha256::Hash(label.data(), label.size());
+        return std::string(digest.begin(), digest.end());
+    }
+    std::string key; // the schema checked the digits and their count
+    for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+    {
+        key += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+    }
+    return key;
+}
+
+void
+CeLslmHelper::InstallAuthenticators()
+{
+    if (!m_config.GetBool("security.authenticate"))
+    {
+        return;
+    }
+    const std::string key = HmacKey(m_config);
+    auto authenticate = [&](Ptr<Application> app)
+    {
+        Ptr<MessageAuthenticator> authenticator = CreateObject<MessageAuthenticator>();
+        authenticator->SetAttribute("BytesPerSecond",
+                                    DoubleValue(m_config.GetDouble("security.hmac_bytes_per_s")));
+        authenticator->SetAttribute(
+            "PerMessageTime",
+            TimeValue(MicroSeconds(m_config.GetDouble("security.hmac_per_message_us"))));
+        authenticator->SetKey(key);
+        DynamicCast<CeApplication>(app)->SetAuthenticator(authenticator);
+    };
+    authenticate(m_service.GetCloudApp().Get(0));
+    ApplicationContainer edges = m_service.GetEdgeApps();
+    for (uint32_t e = 0; e < edges.GetN(); ++e)
+    {
+        authenticate(edges.Get(e));
+    }
+}
+
+SecurityResults
+CeLslmHelper::SecurityCounters() const
+{
+    SecurityResults security;
+    security.authenticated = m_config.GetBool("security.authenticate");
+    auto add = [&security](Ptr<Application> app, double& seconds)
+    {
+        Ptr<MessageAuthenticator> authenticator =
+            DynamicCast<CeApplication>(app)->GetAuthenticator();
+        if (!authenticator)
+        {
+            return;
+        }
+        security.messagesTagged += authenticator->GetTagged();
+        security.messagesVerified += authenticator->GetVerified();
+        security.rejectedForged += authenticator->GetForged();
+        security.rejectedReplayed += authenticator->GetReplayed();
+        seconds += authenticator->GetChargedTime().GetSeconds();
+    };
+    add(m_service.GetCloudApp().Get(0), security.cloudS);
+    ApplicationContainer edges = m_service.GetEdgeApps();
+    for (uint32_t e = 0; e < edges.GetN(); ++e)
+    {
+        add(edges.Get(e), security.edgeS);
+    }
+    return security;
 }
 
 namespace

@@ -113,6 +113,13 @@ class CeLslmHelper : public ServerFactory
      */
     static std::string ResolvePath(const std::string& path, const std::string& key);
 
+    /**
+     * \param config a scenario
+     * \return its HMAC key, as bytes: security.hmac_key decoded, or, when that is empty,
+     * SHA-256 of a fixed label with simulation.seed and simulation.run (every run has its own)
+     */
+    static std::string HmacKey(const ScenarioConfig& config);
+
   private:
     /// Apply the configuration's TCP and framing defaults.
     void ConfigureTransport() const;
@@ -127,6 +134,13 @@ class CeLslmHelper : public ServerFactory
     void LoadWorkload();
     /// Set the service's mode, workload and application attributes.
     void ConfigureService();
+    /**
+     * \brief Give the cloud and each edge a MessageAuthenticator (one per node: it models the
+     * node's CPU) when security.authenticate is on; terminals get none.
+     */
+    void InstallAuthenticators();
+    /// \return the authenticators' counters summed over the nodes
+    SecurityResults SecurityCounters() const;
     /**
      * \param role a model role
      * \return the executed model of that role, loaded on first use

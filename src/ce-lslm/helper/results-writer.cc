@@ -225,6 +225,17 @@ ResultsWriter::PrintSummaryTable(std::ostream& out, const ConfigJson& summary)
     out << "compute     cloud " << Cell(compute.at("cloud_s"), 3) << " s | edge "
         << Cell(compute.at("edge_s"), 3) << " s | terminal " << Cell(compute.at("terminal_s"), 3)
         << " s busy\n";
+    const ConfigJson& security = summary.at("security");
+    out << "security    ";
+    if (!security.at("authenticated").get<bool>())
+    {
+        out << "edge-cloud messages not authenticated\n";
+        return;
+    }
+    out << security.at("messages_tagged") << " messages tagged | rejected "
+        << security.at("rejected_forged") << " forged, " << security.at("rejected_replayed")
+        << " replayed | HMAC CPU cloud " << Cell(security.at("cloud_s").get<double>() * 1e3, 3)
+        << " ms, edge " << Cell(security.at("edge_s").get<double>() * 1e3, 3) << " ms\n";
 }
 
 void

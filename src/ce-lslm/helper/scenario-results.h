@@ -18,6 +18,21 @@ namespace ns3
 
 /**
  * \ingroup ce-lslm
+ * \brief Message authentication over a run, summed over the edges and the cloud.
+ */
+struct SecurityResults
+{
+    bool authenticated{false};    //!< security.authenticate was on
+    uint64_t messagesTagged{0};   //!< messages sent with a tag
+    uint64_t messagesVerified{0}; //!< received frames found authentic
+    uint64_t rejectedForged{0};   //!< received frames dropped for a wrong tag
+    uint64_t rejectedReplayed{0}; //!< received frames dropped for a stale sequence number
+    double edgeS{0};              //!< CPU time the edges spent on tags and checks, in s
+    double cloudS{0};             //!< CPU time the cloud spent on tags and checks, in s
+};
+
+/**
+ * \ingroup ce-lslm
  * \brief Everything one scenario run produced, ready to be summarized and written.
  */
 struct ScenarioResults
@@ -34,6 +49,7 @@ struct ScenarioResults
     double terminalComputeS{0}; //!< busy time of the terminals' compute engines, in s
     ConfigJson ceLslm;          //!< ce-lslm mode: its store and prefill counters (null otherwise)
     ConfigJson faults;          //!< the faults injected and what they did (FaultsJson)
+    SecurityResults security;   //!< message authentication counters
 };
 
 } // namespace ns3

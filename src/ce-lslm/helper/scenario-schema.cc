@@ -11,6 +11,7 @@
 #include "ns3/frame-header.h"
 #include "ns3/inference-mode.h"
 #include "ns3/log.h"
+#include "ns3/message-authenticator.h"
 #include "ns3/message-header.h"
 #include "ns3/model-profile.h"
 #include "ns3/request-header.h"
@@ -360,6 +361,63 @@ TransportSchema()
                      "the connection as a framing error")}});
 }
 
+/// security.hmac_key: empty, or an even number of hexadecimal digits, at least 32 of them.
+void
+CheckSecurity(const ConfigJson& security, const std::string& path)
+{
+    const std::string key = security.at("hmac_key").get<std::string>();
+    if (key.empty())
+    {
+        return;
+    }
+    const std::size_t bad = key.find_first_not_of("0123456789abcdefABCDEF");
+    if (bad != std::string::npos)
+    {
+        throw ConfigError(JoinConfigPath(path, "hmac_key"),
+                          "character " + std::to_string(bad + 1) + " ('" + key[bad]
+                              + "') is not a hexadecimal digit");
+    }
+    if (key.size() < 32 || key.size() % 2 != 0)
+    {
+        throw ConfigError(JoinConfigPath(path, "hmac_key"),
+                          std::to_string(key.size())
+                              + " hexadecimal digits; a key needs an even number, at least 32 "
+                                "(16 bytes)");
+    }
+}
+
+/// Authentication of the messages between edges and the cloud.
+ConfigSchema
+SecuritySchema()
+{
+    return S::Object(
+        "Integrity and authentication of the edge-cloud and edge-edge messages (terminal-edge "
+        "messages are not authenticated)",
+        {{"authenticate",
+          S::Boolean(true,
+                     "Append a 64-bit sequence number and an HMAC-SHA256 tag (40 bytes) to "
+                     "every edge-cloud and edge-edge message; forged or replayed messages are "
+                     "dropped and counted, and the tags' CPU time is charged to the nodes")},
+         {"hmac_key",
+          S::String("",
+                    "Shared HMAC key, as hexadecimal digits (at least 32, i.e. 16 bytes). "
+                    "Empty: a 32-byte key derived with SHA-256 from simulation.seed and "
+                    "simulation.run, so every run has its own")},
+         {"hmac_bytes_per_s",
+          S::Number(400e6,
+                    1,
+                    1e12,
+                    "HMAC-SHA256 throughput of a node's CPU core, in bytes per second of "
+                    "hashed data (400e6: one x86 core in software, without SHA extensions)",
+                    true)},
+         {"hmac_per_message_us",
+          S::Number(1,
+                    0,
+                    1e6,
+                    "Fixed CPU time of one tag or check on top of the per-byte time, in us")}},
+        CheckSecurity);
+}
+
 ConfigSchema
 OutputSchema()
 {
@@ -496,10 +554,14 @@ CheckScenario(const ConfigJson& scenario, const std::string& /* path */)
     {
         return; // the trace's requests are checked against max_frame_bytes when it is loaded
     }
+    // The edge passes a request on to the cloud with the authentication trailer added.
     int64_t largestRequest = FrameHeader::SERIALIZED_SIZE + MessageHeader::SERIALIZED_SIZE
                              + RequestHeader::SERIALIZED_SIZE
                              + workload.at("prompt_tokens").at("max").get<int64_t>()
-                                   * workload.at("bytes_per_token").get<int64_t>();
+                                   * workload.at("bytes_per_token").get<int64_t>()
+                             + (scenario.at("security").at("authenticate").get<bool>()
+                                    ? MessageAuthenticator::TRAILER_BYTES
+                                    : 0);
     int64_t maxFrame = scenario.at("transport").at("max_frame_bytes").get<int64_t>();
     if (largestRequest > maxFrame)
     {
@@ -560,6 +622,7 @@ BuildScenarioSchema()
          {"transport", TransportSchema()},
          {"faults", FaultsSchema()},
          {"recovery", RecoverySchema()},
+         {"security", SecuritySchema()},
          {"output", OutputSchema()}},
         CheckScenario);
 }

@@ -293,6 +293,14 @@ BuildScenarioSummary(const ScenarioResults& results)
     {
         summary["faults"] = results.faults;
     }
+    const SecurityResults& security = results.security;
+    summary["security"] = {{"authenticated", security.authenticated},
+                           {"messages_tagged", security.messagesTagged},
+                           {"messages_verified", security.messagesVerified},
+                           {"rejected_forged", security.rejectedForged},
+                           {"rejected_replayed", security.rejectedReplayed},
+                           {"edge_s", security.edgeS},
+                           {"cloud_s", security.cloudS}};
     if (!results.ceLslm.is_null())
     {
         summary["ce_lslm"] = CeLslmJson(results);

@@ -48,7 +48,8 @@ CeApplication::GetProtocolErrors() const
 }
 
 bool
-CeApplication::DecodeOrReport(Ptr<const Packet> message,
+CeApplication::DecodeOrReport(Ptr<const FramedConnection> connection,
+                              Ptr<const Packet> message,
                               ProtocolMessage& decoded,
                               MessageTrace& rxTrace,
                               const std::string& peer)
@@ -59,7 +60,7 @@ CeApplication::DecodeOrReport(Ptr<const Packet> message,
         ReportProtocolError("undecodable message from " + peer + ": " + error);
         return false;
     }
-    rxTrace(decoded.header, GetFrameBytes(message));
+    rxTrace(decoded.header, message->GetSize() + connection->GetFrameOverhead());
     return true;
 }
 
@@ -107,9 +108,31 @@ CeApplication::GetServer() const
 }
 
 void
+CeApplication::SetAuthenticator(Ptr<MessageAuthenticator> authenticator)
+{
+    m_authenticator = authenticator;
+}
+
+Ptr<MessageAuthenticator>
+CeApplication::GetAuthenticator() const
+{
+    return m_authenticator;
+}
+
+void
+CeApplication::Authenticate(Ptr<FramedConnection> connection) const
+{
+    if (m_authenticator)
+    {
+        connection->SetAuthenticator(m_authenticator);
+    }
+}
+
+void
 CeApplication::DoDispose()
 {
     m_served.clear();
+    m_authenticator = nullptr;
     if (m_server)
     {
         m_server->Dispose();

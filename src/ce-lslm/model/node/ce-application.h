@@ -49,17 +49,38 @@ class CeApplication : public Application
     /// \return the node's server, or null when it passes requests on
     Ptr<RequestServer> GetServer() const;
 
+    /**
+     * \brief Authenticate this application's messages to and from other edges and the cloud
+     * with \p authenticator (set before the application starts; connections with terminals
+     * stay unauthenticated). Give every application of a node the same authenticator: it
+     * models the node's CPU.
+     * \param authenticator the node's authenticator, or null for none
+     */
+    void SetAuthenticator(Ptr<MessageAuthenticator> authenticator);
+
+    /// \return the node's authenticator, or null when messages are not authenticated
+    Ptr<MessageAuthenticator> GetAuthenticator() const;
+
   protected:
+    /**
+     * \brief Give a connection with another edge or the cloud this node's authenticator, if
+     * it has one (before the connection connects or is attached).
+     * \param connection the connection
+     */
+    void Authenticate(Ptr<FramedConnection> connection) const;
+
     /**
      * \brief Decode a received message; fire \p rxTrace for a well-formed one, report a
      * malformed one as a protocol error.
-     * \param message the frame payload
+     * \param connection the connection it came on (its framing sizes the traced frame)
+     * \param message the message
      * \param decoded receives the decoded headers
      * \param rxTrace the trace source for messages received from \p peer
      * \param peer who sent it ("a terminal", "the cloud", ...), for the error text
      * \return whether the message is well formed
      */
-    bool DecodeOrReport(Ptr<const Packet> message,
+    bool DecodeOrReport(Ptr<const FramedConnection> connection,
+                        Ptr<const Packet> message,
                         ProtocolMessage& decoded,
                         MessageTrace& rxTrace,
                         const std::string& peer);
@@ -174,6 +195,7 @@ class CeApplication : public Application
     void SendServedFailure(uint64_t id, ErrorHeader::Code code);
 
     Ptr<RequestServer> m_server;                        //!< answers requests (or null)
+    Ptr<MessageAuthenticator> m_authenticator;          //!< node's authenticator (or null)
     std::map<uint64_t, Ptr<FramedConnection>> m_served; //!< request -> requester
     ProtocolErrorTrace m_protocolErrorTrace;            //!< malformed or unexpected message
     uint64_t m_protocolErrors{0};                       //!< count of the above

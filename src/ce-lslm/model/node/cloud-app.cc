@@ -117,6 +117,7 @@ void
 CloudApp::HandleEdgeAccepted(Ptr<FramedConnection> connection)
 {
     NS_LOG_FUNCTION(this << connection);
+    Authenticate(connection); // the listener attaches the socket after this callback
     connection->SetMessageCallback(MakeCallback(&CloudApp::HandleMessage, this));
     connection->SetClosedCallback(MakeCallback(&CloudApp::HandleClosed, this));
     TraceSentMessages(connection, m_txTrace);
@@ -126,7 +127,7 @@ void
 CloudApp::HandleMessage(Ptr<FramedConnection> connection, Ptr<Packet> message)
 {
     ProtocolMessage decoded;
-    if (!DecodeOrReport(message, decoded, m_rxTrace, "an edge"))
+    if (!DecodeOrReport(connection, message, decoded, m_rxTrace, "an edge"))
     {
         return;
     }

@@ -162,6 +162,7 @@ void
 EdgeApp::ConnectBackhaul()
 {
     m_backhaul = CreateObject<FramedConnection>();
+    Authenticate(m_backhaul);
     m_backhaul->SetMessageCallback(MakeCallback(&EdgeApp::HandleCloudMessage, this));
     m_backhaul->SetClosedCallback(MakeCallback(&EdgeApp::HandleCloudClosed, this));
     TraceSentMessages(m_backhaul, m_backhaulTxTrace);
@@ -279,6 +280,7 @@ EdgeApp::HandlePeerAccepted(Ptr<FramedConnection> connection)
 void
 EdgeApp::AttachPeer(Ptr<FramedConnection> connection)
 {
+    Authenticate(connection); // before Connect(), and before the listener's Attach()
     connection->SetMessageCallback(MakeCallback(&EdgeApp::HandlePeerMessage, this));
     connection->SetClosedCallback(MakeCallback(&EdgeApp::HandlePeerClosed, this));
     TraceSentMessages(connection, m_peerTxTrace);
@@ -289,7 +291,7 @@ void
 EdgeApp::HandlePeerMessage(Ptr<FramedConnection> connection, Ptr<Packet> message)
 {
     ProtocolMessage decoded;
-    if (DecodeOrReport(message, decoded, m_peerRxTrace, "a neighbouring edge")
+    if (DecodeOrReport(connection, message, decoded, m_peerRxTrace, "a neighbouring edge")
         && !OfferToServer(connection, decoded))
     {
         ReportProtocolError(MessageHeader::TypeName(decoded.header.GetType())
@@ -342,7 +344,7 @@ void
 EdgeApp::HandleTerminalMessage(Ptr<FramedConnection> connection, Ptr<Packet> message)
 {
     ProtocolMessage decoded;
-    if (!DecodeOrReport(message, decoded, m_accessRxTrace, "a terminal"))
+    if (!DecodeOrReport(connection, message, decoded, m_accessRxTrace, "a terminal"))
     {
         return;
     }
@@ -425,7 +427,7 @@ void
 EdgeApp::HandleCloudMessage(Ptr<FramedConnection> connection, Ptr<Packet> message)
 {
     ProtocolMessage decoded;
-    if (!DecodeOrReport(message, decoded, m_backhaulRxTrace, "the cloud"))
+    if (!DecodeOrReport(connection, message, decoded, m_backhaulRxTrace, "the cloud"))
     {
         return;
     }

@@ -393,10 +393,10 @@ TerminalApp::FailOrRetry(uint64_t requestId, const std::string& reason)
 }
 
 void
-TerminalApp::HandleMessage(Ptr<FramedConnection> /* connection */, Ptr<Packet> message)
+TerminalApp::HandleMessage(Ptr<FramedConnection> connection, Ptr<Packet> message)
 {
     ProtocolMessage decoded;
-    if (!DecodeOrReport(message, decoded, m_rxTrace, "the edge"))
+    if (!DecodeOrReport(connection, message, decoded, m_rxTrace, "the edge"))
     {
         return;
     }

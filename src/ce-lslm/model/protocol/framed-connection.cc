@@ -30,9 +30,10 @@ FramedConnection::GetTypeId()
             .SetGroupName("CeLslm")
             .AddConstructor<FramedConnection>()
             .AddAttribute("MaxFrameSize",
-                          "Largest message payload, in bytes, that a received frame may "
-                          "announce (the 6-byte frame header not counted); a larger length "
-                          "is a framing error.",
+                          "Largest frame payload, in bytes, that a received frame may "
+                          "announce: the message, plus the 40-byte sequence number and tag "
+                          "when authenticated (the 6-byte frame header not counted); a larger "
+                          "length is a framing error.",
                           UintegerValue(FrameDecoder::DEFAULT_MAX_FRAME_SIZE),
                           MakeUintegerAccessor(&FramedConnection::SetMaxFrameSize,
                                                &FramedConnection::GetMaxFrameSize),
@@ -42,7 +43,8 @@ FramedConnection::GetTypeId()
                             MakeTraceSourceAccessor(&FramedConnection::m_frameSentTrace),
                             "ns3::FramedConnection::FrameTracedCallback")
             .AddTraceSource("FrameReceived",
-                            "A complete frame was received.",
+                            "A complete frame was received (and, if authenticated, found "
+                            "authentic once its check was done).",
                             MakeTraceSourceAccessor(&FramedConnection::m_frameReceivedTrace),
                             "ns3::FramedConnection::FrameTracedCallback")
             .AddTraceSource("TxBacklog",
@@ -52,7 +54,17 @@ FramedConnection::GetTypeId()
             .AddTraceSource("FramingError",
                             "The received byte stream is not a valid frame stream.",
                             MakeTraceSourceAccessor(&FramedConnection::m_framingErrorTrace),
-                            "ns3::FramedConnection::FramingErrorTracedCallback");
+                            "ns3::FramedConnection::FramingErrorTracedCallback")
+            .AddTraceSource("MessageRejected",
+                            "An authenticated frame was dropped once its check was done, "
+                            "because it was forged or replayed.",
+                            MakeTraceSourceAccessor(&FramedConnection::m_messageRejectedTrace),
+                            "ns3::FramedConnection::AuthenticationTracedCallback")
+            .AddTraceSource("FrameInjected",
+                            "The last byte of a frame injected by SendForged (\"forged\") or "
+                            "ReplayLastFrame (\"replayed\") was handed to TCP.",
+                            MakeTraceSourceAccessor(&FramedConnection::m_frameInjectedTrace),
+                            "ns3::FramedConnection::AuthenticationTracedCallback");
     return tid;
 }
 
@@ -65,6 +77,10 @@ FramedConnection::FramedConnection()
     , m_txBacklog(0)
     , m_bytesSent(0)
     , m_bytesReceived(0)
+    , m_peerFinished(false)
+    , m_initiator(false)
+    , m_txSequence(0)
+    , m_rxSequence(0)
 {
     NS_LOG_FUNCTION(this);
 }
@@ -97,7 +113,7 @@ void
 FramedConnection::Connect(Ptr<Socket> socket, const Address& peer)
 {
     NS_LOG_FUNCTION(this << socket << peer);
-    TakeSocket(socket);
+    TakeSocket(socket, true);
     m_state = CONNECTING;
     socket->SetConnectCallback(MakeCallback(&FramedConnection::HandleConnectionSucceeded, this),
                                MakeCallback(&FramedConnection::HandleConnectionFailed, this));
@@ -112,7 +128,7 @@ void
 FramedConnection::Attach(Ptr<Socket> socket)
 {
     NS_LOG_FUNCTION(this << socket);
-    TakeSocket(socket);
+    TakeSocket(socket, false);
     m_state = CONNECTED;
     // Bytes may have arrived before the caller got the socket; their receive notification
     // is gone, so look now, but not from inside Attach(): the caller may still be wiring up.
@@ -120,10 +136,49 @@ FramedConnection::Attach(Ptr<Socket> socket)
 }
 
 void
-FramedConnection::TakeSocket(Ptr<Socket> socket)
+FramedConnection::SetAuthenticator(Ptr<MessageAuthenticator> authenticator)
+{
+    NS_LOG_FUNCTION(this << authenticator);
+    NS_ABORT_MSG_IF(m_state != IDLE,
+                    "FramedConnection::SetAuthenticator after Connect() or Attach()");
+    NS_ABORT_MSG_UNLESS(!authenticator || authenticator->HasKey(),
+                        "FramedConnection::SetAuthenticator: the authenticator has no key");
+    m_authenticator = authenticator;
+}
+
+Ptr<MessageAuthenticator>
+FramedConnection::GetAuthenticator() const
+{
+    return m_authenticator;
+}
+
+uint32_t
+FramedConnection::GetFrameOverhead() const
+{
+    return FrameHeader::SERIALIZED_SIZE
+           + (m_authenticator ? MessageAuthenticator::TRAILER_BYTES : 0);
+}
+
+MessageAuthenticator::Direction
+FramedConnection::TxDirection() const
+{
+    return m_initiator ? MessageAuthenticator::FROM_INITIATOR
+                       : MessageAuthenticator::FROM_RESPONDER;
+}
+
+void
+FramedConnection::TakeSocket(Ptr<Socket> socket, bool initiator)
 {
     NS_ABORT_MSG_IF(m_state != IDLE, "a FramedConnection carries a single connection");
+    m_initiator = initiator;
     m_socket = socket;
+    std::vector<Ptr<const Packet>> untagged;
+    untagged.swap(m_untagged);
+    for (const auto& message : untagged)
+    {
+        m_txBacklog -= message->GetSize() + GetFrameOverhead();
+        Send(message); // queued (state IDLE): sent once connected, as without authentication
+    }
     socket->SetRecvCallback(MakeCallback(&FramedConnection::HandleRecv, this));
     socket->SetSendCallback(MakeCallback(&FramedConnection::HandleSend, this));
     socket->SetCloseCallbacks(MakeCallback(&FramedConnection::HandleNormalClose, this),
@@ -151,10 +206,70 @@ FramedConnection::Send(Ptr<const Packet> message)
                                              << " bytes: the connection is closing or closed");
         return;
     }
+    if (m_authenticator && !m_socket)
+    {
+        // The tag's direction label depends on which side connects: tag it when that is known.
+        m_untagged.push_back(message);
+        m_txBacklog += message->GetSize() + GetFrameOverhead();
+        return;
+    }
     Ptr<Packet> frame = message->Copy();
-    frame->AddHeader(FrameHeader(message->GetSize()));
-    m_txQueue.push_back({message, frame});
-    m_txBacklog += frame->GetSize();
+    Time delay;
+    if (m_authenticator)
+    {
+        frame->AddAtEnd(m_authenticator->Seal(TxDirection(), m_txSequence++, message, delay));
+    }
+    frame->AddHeader(FrameHeader(frame->GetSize()));
+    m_lastFrame = {message, frame, Simulator::Now() + delay, ""};
+    Enqueue(m_lastFrame);
+}
+
+void
+FramedConnection::SendForged(Ptr<const Packet> message)
+{
+    NS_LOG_FUNCTION(this << message->GetSize());
+    if (m_closeRequested || m_state == CLOSED || !m_socket)
+    {
+        NS_LOG_WARN("not injecting a forged frame: the connection is not connecting, "
+                    "connected or open");
+        return;
+    }
+    Ptr<Packet> frame = message->Copy();
+    if (m_authenticator)
+    {
+        // The genuine trailer with every tag bit flipped: certainly wrong, as the tag of an
+        // attacker without the key would be (but for a 2^-256 chance).
+        Ptr<Packet> trailer = m_authenticator->MakeTrailer(TxDirection(), m_txSequence, message);
+        uint8_t bytes[MessageAuthenticator::TRAILER_BYTES];
+        trailer->CopyData(bytes, sizeof(bytes));
+        for (uint32_t i = MessageAuthenticator::SEQUENCE_BYTES; i < sizeof(bytes); ++i)
+        {
+            bytes[i] = ~bytes[i];
+        }
+        frame->AddAtEnd(Create<Packet>(bytes, sizeof(bytes)));
+    }
+    frame->AddHeader(FrameHeader(frame->GetSize()));
+    Enqueue({message, frame, Simulator::Now(), "forged"});
+}
+
+bool
+FramedConnection::ReplayLastFrame()
+{
+    NS_LOG_FUNCTION(this);
+    if (m_closeRequested || m_state == CLOSED || !m_lastFrame.frame)
+    {
+        NS_LOG_WARN("no frame to replay, or the connection is closing or closed");
+        return false;
+    }
+    Enqueue({m_lastFrame.message, m_lastFrame.frame->Copy(), Simulator::Now(), "replayed"});
+    return true;
+}
+
+void
+FramedConnection::Enqueue(const PendingFrame& frame)
+{
+    m_txQueue.push_back(frame);
+    m_txBacklog += frame.frame->GetSize();
     Pump();
 }
 
@@ -179,14 +294,25 @@ void
 FramedConnection::Abort()
 {
     NS_LOG_FUNCTION(this);
-    m_resumeEvent.Cancel();
-    m_txQueue.clear();
     if (m_socket && m_state != CLOSED)
     {
         ReleaseSocketCallbacks();
         m_socket->Close();
     }
+    DropState();
+}
+
+void
+FramedConnection::DropState()
+{
+    m_resumeEvent.Cancel();
+    m_txReadyEvent.Cancel();
+    m_rxReadyEvent.Cancel();
     m_state = CLOSED;
+    m_txQueue.clear();
+    m_untagged.clear();
+    m_rxQueue.clear();
+    m_lastFrame = PendingFrame();
     m_messageCallback = MakeNullCallback<void, Ptr<FramedConnection>, Ptr<Packet>>();
     m_connectedCallback = MakeNullCallback<void, Ptr<FramedConnection>>();
     m_closedCallback = MakeNullCallback<void, Ptr<FramedConnection>, CloseReason>();
@@ -201,10 +327,19 @@ FramedConnection::Pump()
     }
     Ptr<FramedConnection> self = this; // a FrameSent sink may drop the last reference
     m_pumping = true;
-    while (m_state == CONNECTED && !m_txQueue.empty() && SendHeadPiece())
+    while (m_state == CONNECTED && !m_txQueue.empty() && m_txQueue.front().ready <= Simulator::Now()
+           && SendHeadPiece())
     {
     }
     m_pumping = false;
+    if (m_state == CONNECTED && !m_txQueue.empty() && !m_txReadyEvent.IsRunning()
+        && m_txQueue.front().ready > Simulator::Now())
+    {
+        // The head frame's tag is still being computed: frames leave in order, when it is.
+        m_txReadyEvent = Simulator::Schedule(m_txQueue.front().ready - Simulator::Now(),
+                                             &FramedConnection::Pump,
+                                             this);
+    }
     if (m_closeRequested && m_txQueue.empty())
     {
         Terminate(LOCAL_CLOSE);
@@ -236,7 +371,14 @@ FramedConnection::SendHeadPiece()
         PendingFrame sent = head;
         m_txQueue.pop_front();
         m_headOffset = 0;
-        m_frameSentTrace(sent.message, sent.frame->GetSize());
+        if (sent.injected.empty())
+        {
+            m_frameSentTrace(sent.message, sent.frame->GetSize());
+        }
+        else
+        {
+            m_frameInjectedTrace(sent.message, sent.injected);
+        }
     }
     return true;
 }
@@ -272,29 +414,85 @@ FramedConnection::ReadSocket()
 void
 FramedConnection::DeliverMessages()
 {
+    Ptr<Packet> payload;
+    while (m_state == CONNECTED && m_decoder.Pop(payload))
+    {
+        ReceivedFrame frame{payload,
+                            payload->GetSize() + FrameHeader::SERIALIZED_SIZE,
+                            Simulator::Now(),
+                            MessageAuthenticator::AUTHENTIC};
+        if (m_authenticator)
+        {
+            // The peer sends in the other direction than this side.
+            const auto direction = m_initiator ? MessageAuthenticator::FROM_RESPONDER
+                                               : MessageAuthenticator::FROM_INITIATOR;
+            auto opened = m_authenticator->Open(direction, m_rxSequence, payload);
+            frame.verdict = opened.verdict;
+            frame.ready += opened.delay;
+            if (opened.verdict == MessageAuthenticator::AUTHENTIC)
+            {
+                ++m_rxSequence;
+            }
+        }
+        m_rxQueue.push_back(frame);
+    }
+    DeliverReady();
+}
+
+void
+FramedConnection::DeliverReady()
+{
     if (m_delivering)
     {
         // A message callback made the socket deliver more bytes; the outer loop, still
-        // running, pops them in order, and message callbacks never nest.
+        // running, delivers them in order, and message callbacks never nest.
         return;
     }
     Ptr<FramedConnection> self = this; // a callback may drop the last reference
     m_delivering = true;
-    Ptr<Packet> message;
-    while (m_state == CONNECTED && m_decoder.Pop(message))
+    while (m_state == CONNECTED && !m_rxQueue.empty()
+           && m_rxQueue.front().ready <= Simulator::Now())
     {
-        m_frameReceivedTrace(message, message->GetSize() + FrameHeader::SERIALIZED_SIZE);
+        ReceivedFrame frame = m_rxQueue.front();
+        m_rxQueue.pop_front();
+        if (frame.verdict != MessageAuthenticator::AUTHENTIC)
+        {
+            const std::string reason = MessageAuthenticator::VerdictName(frame.verdict);
+            NS_LOG_WARN("dropping a " << reason << " frame of " << frame.frameBytes << " bytes");
+            m_messageRejectedTrace(frame.message, reason);
+            continue;
+        }
+        m_frameReceivedTrace(frame.message, frame.frameBytes);
         if (!m_messageCallback.IsNull())
         {
-            m_messageCallback(this, message);
+            m_messageCallback(this, frame.message);
         }
     }
     m_delivering = false;
-    if (m_state == CONNECTED && m_decoder.HasError())
+    if (m_state != CONNECTED)
+    {
+        return;
+    }
+    if (!m_rxQueue.empty())
+    {
+        if (!m_rxReadyEvent.IsRunning())
+        {
+            m_rxReadyEvent = Simulator::Schedule(m_rxQueue.front().ready - Simulator::Now(),
+                                                 &FramedConnection::DeliverReady,
+                                                 this);
+        }
+        return;
+    }
+    // Frames that arrived before a framing error or the peer's FIN are delivered first.
+    if (m_decoder.HasError())
     {
         m_lastError = m_decoder.GetError();
         m_framingErrorTrace(m_lastError);
         Terminate(FRAMING_ERROR);
+    }
+    else if (m_peerFinished)
+    {
+        Terminate(PEER_CLOSED);
     }
 }
 
@@ -312,7 +510,11 @@ FramedConnection::Terminate(CloseReason reason)
     m_txQueue.clear();
     m_headOffset = 0;
     m_txBacklog = 0;
+    m_untagged.clear();
+    m_rxQueue.clear();
     m_resumeEvent.Cancel();
+    m_txReadyEvent.Cancel();
+    m_rxReadyEvent.Cancel();
     if (socketOpen)
     {
         m_socket->Close();
@@ -383,6 +585,11 @@ FramedConnection::HandleNormalClose(Ptr<Socket> socket)
         m_lastError = "connection reset by peer";
         NS_LOG_WARN(m_lastError);
         Terminate(ERROR);
+        return;
+    }
+    if (!m_rxQueue.empty())
+    {
+        m_peerFinished = true; // DeliverReady closes once the frames being checked are out
         return;
     }
     Terminate(PEER_CLOSED);
@@ -489,7 +696,6 @@ void
 FramedConnection::DoDispose()
 {
     NS_LOG_FUNCTION(this);
-    m_resumeEvent.Cancel();
     if (m_socket)
     {
         // No FIN: disposal happens when the simulation is destroyed, after the node has
@@ -499,11 +705,8 @@ FramedConnection::DoDispose()
         ReleaseSocketCallbacks();
         m_socket = nullptr;
     }
-    m_state = CLOSED;
-    m_txQueue.clear();
-    m_messageCallback = MakeNullCallback<void, Ptr<FramedConnection>, Ptr<Packet>>();
-    m_connectedCallback = MakeNullCallback<void, Ptr<FramedConnection>>();
-    m_closedCallback = MakeNullCallback<void, Ptr<FramedConnection>, CloseReason>();
+    DropState();
+    m_authenticator = nullptr;
     Object::DoDispose();
 }
 

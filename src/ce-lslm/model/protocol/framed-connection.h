@@ -6,10 +6,12 @@
 #define CE_LSLM_FRAMED_CONNECTION_H
 
 #include "frame-decoder.h"
+#include "message-authenticator.h"
 
 #include "ns3/address.h"
 #include "ns3/callback.h"
 #include "ns3/event-id.h"
+#include "ns3/nstime.h"
 #include "ns3/object.h"
 #include "ns3/packet.h"
 #include "ns3/ptr.h"
@@ -20,6 +22,7 @@
 #include <cstdint>
 #include <deque>
 #include <string>
+#include <vector>
 
 namespace ns3
 {
@@ -36,6 +39,21 @@ namespace ns3
  *
  * The callbacks (message received, connected, closed) may call Send() or Close() on this
  * connection and may drop the last reference to it.
+ *
+ * With a MessageAuthenticator (SetAuthenticator), every frame also carries a sequence number
+ * and an HMAC-SHA256 tag after its message (the frame header's length covers both):
+ *
+ * \verbatim
+   | FrameHeader (6) | message (n) | sequence number (8, big endian) | tag (32) |
+   \endverbatim
+ *
+ * The tag covers a direction label (initiator to responder or back), the sequence number and
+ * the message. Each direction numbers its frames from 0. A received frame whose tag is wrong
+ * ("forged") or whose sequence number is not the next one expected ("replayed") is dropped,
+ * counted by the authenticator and reported on the "MessageRejected" trace source; the
+ * connection stays open, since the framing is intact. Computing a tag delays the frame's
+ * transmission, and checking one delays its delivery, by the time the authenticator's CPU
+ * model charges. Both ends need an authenticator with the same key.
  */
 class FramedConnection : public Object
 {
@@ -84,6 +102,14 @@ class FramedConnection : public Object
     typedef void (*FramingErrorTracedCallback)(const std::string& error);
 
     /**
+     * TracedCallback signature for authenticated frames that were dropped or injected.
+     * \param [in] message the message the frame carried (without header and trailer)
+     * \param [in] what why it was dropped ("forged", "replayed") or what was injected
+     */
+    typedef void (*AuthenticationTracedCallback)(Ptr<const Packet> message,
+                                                 const std::string& what);
+
+    /**
      * \brief Get the type ID.
      * \return the object TypeId
      */
@@ -122,6 +148,26 @@ class FramedConnection : public Object
     void Attach(Ptr<Socket> socket);
 
     /**
+     * \brief Authenticate every frame of this connection (call before Connect() or Attach(),
+     * or in a FramedListener's accept callback, which runs before Attach()).
+     *
+     * The peer must authenticate with the same key. Several connections may share one
+     * authenticator: they then share its CPU time and its counters.
+     *
+     * \param authenticator the node's authenticator, with its key set
+     */
+    void SetAuthenticator(Ptr<MessageAuthenticator> authenticator);
+
+    /// \return the authenticator, or null when frames are not authenticated
+    Ptr<MessageAuthenticator> GetAuthenticator() const;
+
+    /**
+     * \return bytes a frame adds to its message on the wire: the frame header, plus the
+     * sequence number and tag when authenticated
+     */
+    uint32_t GetFrameOverhead() const;
+
+    /**
      * \brief Queues a message as one frame and hands as much as possible to TCP.
      *
      * Messages sent after Close() or after the connection ended are dropped (with a
@@ -133,6 +179,32 @@ class FramedConnection : public Object
      * \param message the message payload
      */
     void Send(Ptr<const Packet> message);
+
+    /**
+     * \brief Attack hook: inject \p message as an on-path attacker without the key would,
+     * with the sequence number the peer expects next and a wrong tag.
+     *
+     * The peer rejects it as forged (if it authenticates; without an authenticator the
+     * message is simply sent, as an attacker's message would be accepted). Nothing is counted
+     * or charged here and the sequence does not advance; the "FrameInjected" trace source
+     * fires when the frame has been handed to TCP, "FrameSent" does not. Ignored (with a
+     * warning) before Connect() or Attach() and once the connection is closing or closed.
+     *
+     * \param message the message to inject
+     */
+    void SendForged(Ptr<const Packet> message);
+
+    /**
+     * \brief Attack hook: send the last frame that Send() queued again, byte for byte, as an
+     * on-path attacker replaying a recorded frame would.
+     *
+     * An authenticating peer rejects it as replayed. Nothing is counted or charged here; the
+     * "FrameInjected" trace source fires when the frame has been handed to TCP.
+     *
+     * \return false (and nothing is sent) if Send() queued no frame yet or the connection is
+     * closing or closed
+     */
+    bool ReplayLastFrame();
 
     /**
      * \brief Closes the connection gracefully.
@@ -212,8 +284,30 @@ class FramedConnection : public Object
     struct PendingFrame
     {
         Ptr<const Packet> message; //!< The payload, as given to Send()
-        Ptr<Packet> frame;         //!< Header and payload
+        Ptr<Packet> frame;         //!< Header, payload and trailer (if authenticated)
+        Time ready;                //!< When its tag is computed and it may go
+        std::string injected;      //!< What an attack hook injected ("" for Send())
     };
+
+    /// A received frame waiting for its check to finish.
+    struct ReceivedFrame
+    {
+        Ptr<Packet> message;                   //!< The message, trailer removed
+        uint32_t frameBytes;                   //!< Size of the whole frame on the wire
+        Time ready;                            //!< When its check is done
+        MessageAuthenticator::Verdict verdict; //!< Deliver it, or why not
+    };
+
+    /**
+     * \brief Queue a frame for TCP and hand as much as possible to it.
+     * \param frame the frame
+     */
+    void Enqueue(const PendingFrame& frame);
+
+    /**
+     * \return the direction of the frames this side sends (Connect() sends as the initiator)
+     */
+    MessageAuthenticator::Direction TxDirection() const;
 
     /**
      * \param maxFrameSize largest payload a received frame may announce, in bytes
@@ -226,10 +320,15 @@ class FramedConnection : public Object
     uint32_t GetMaxFrameSize() const;
 
     /**
-     * \brief Registers this connection's handlers with the socket.
+     * \brief Registers this connection's handlers with the socket, and tags the messages sent
+     * before this side's direction was known.
      * \param socket the socket to take over
+     * \param initiator whether this side connects (else it was accepted)
      */
-    void TakeSocket(Ptr<Socket> socket);
+    void TakeSocket(Ptr<Socket> socket, bool initiator);
+
+    /// Cancels every pending event, empties the queues, drops the callbacks: CLOSED, silently.
+    void DropState();
 
     /// Unregisters every handler from the socket, which may outlive this object.
     void ReleaseSocketCallbacks();
@@ -249,8 +348,14 @@ class FramedConnection : public Object
      */
     bool ReadSocket();
 
-    /// Delivers every complete message; reports a framing error once none is left.
+    /// Checks every complete frame and delivers those checked by now.
     void DeliverMessages();
+
+    /**
+     * \brief Delivers (or drops) the received frames whose check is done, in order; reports a
+     * framing error or the peer's close once none is left.
+     */
+    void DeliverReady();
 
     /// Reads and delivers whatever the socket holds, then resumes sending.
     void Resume();
@@ -293,19 +398,31 @@ class FramedConnection : public Object
      */
     void HandleSend(Ptr<Socket> socket, uint32_t available);
 
-    Ptr<Socket> m_socket;               //!< The TCP socket
-    State m_state;                      //!< Life-cycle state
-    bool m_closeRequested;              //!< Close() was called; close once flushed
-    bool m_pumping;                     //!< Pump() is on the stack (trace sinks re-enter)
-    bool m_delivering;                  //!< DeliverMessages() is on the stack
-    FrameDecoder m_decoder;             //!< Reassembles received frames
-    std::deque<PendingFrame> m_txQueue; //!< Frames not yet fully handed to TCP
-    uint32_t m_headOffset;              //!< Bytes of the head frame already handed to TCP
-    TracedValue<uint64_t> m_txBacklog;  //!< Bytes in m_txQueue not yet handed to TCP
-    uint64_t m_bytesSent;               //!< Bytes handed to TCP
-    uint64_t m_bytesReceived;           //!< Bytes read from TCP
-    std::string m_lastError;            //!< Last socket or framing error
-    EventId m_resumeEvent;              //!< Initial read after Attach()
+    Ptr<Socket> m_socket;                //!< The TCP socket
+    State m_state;                       //!< Life-cycle state
+    bool m_closeRequested;               //!< Close() was called; close once flushed
+    bool m_pumping;                      //!< Pump() is on the stack (trace sinks re-enter)
+    bool m_delivering;                   //!< DeliverMessages() is on the stack
+    FrameDecoder m_decoder;              //!< Reassembles received frames
+    std::deque<PendingFrame> m_txQueue;  //!< Frames not yet fully handed to TCP
+    uint32_t m_headOffset;               //!< Bytes of the head frame already handed to TCP
+    TracedValue<uint64_t> m_txBacklog;   //!< Bytes in m_txQueue not yet handed to TCP
+    uint64_t m_bytesSent;                //!< Bytes handed to TCP
+    uint64_t m_bytesReceived;            //!< Bytes read from TCP
+    std::string m_lastError;             //!< Last socket or framing error
+    EventId m_resumeEvent;               //!< Initial read after Attach()
+    EventId m_txReadyEvent;              //!< Pump when the head frame's tag is computed
+    EventId m_rxReadyEvent;              //!< Deliver when the next frame's check is done
+    bool m_peerFinished;                 //!< Peer's FIN read; close once m_rxQueue is empty
+    std::deque<ReceivedFrame> m_rxQueue; //!< Received frames, in order, being checked
+
+    Ptr<MessageAuthenticator> m_authenticator; //!< Tags and checks frames (or null)
+    bool m_initiator;                          //!< This side called Connect()
+    uint64_t m_txSequence;                     //!< Sequence number of the next frame sent
+    uint64_t m_rxSequence;                     //!< Sequence number expected next
+    PendingFrame m_lastFrame;                  //!< Last frame Send() queued, for replay
+    /// Messages sent before Connect() or Attach(), when the direction label was unknown
+    std::vector<Ptr<const Packet>> m_untagged;
 
     MessageCallback m_messageCallback;     //!< Message received callback
     ConnectedCallback m_connectedCallback; //!< Connected callback
@@ -314,6 +431,10 @@ class FramedConnection : public Object
     TracedCallback<Ptr<const Packet>, uint32_t> m_frameSentTrace;     //!< FrameSent trace
     TracedCallback<Ptr<const Packet>, uint32_t> m_frameReceivedTrace; //!< FrameReceived trace
     TracedCallback<const std::string&> m_framingErrorTrace;           //!< FramingError trace
+    /// MessageRejected trace
+    TracedCallback<Ptr<const Packet>, const std::string&> m_messageRejectedTrace;
+    /// FrameInjected trace
+    TracedCallback<Ptr<const Packet>, const std::string&> m_frameInjectedTrace;
 };
 
 } // namespace ns3
