@@ -379,3 +379,26 @@ TEST(FaultRecovery, AnEdgeReconnectsToACloudThatCameUpLate)
         EXPECT_GT(r.issued + *r.GetTtft(), Seconds(1));
     }
 }
+
+TEST(FaultRecovery, ForgedAndReplayedMessagesOnTheBackhaulAreRejectedAndCounted)
+{
+    // An on-path attacker injects a message every 20 ms at edge 0 while the answers stream.
+    const Outcomes attacked = RunTimed(
+        {"mode=network-only", "faults.schedule=forgery@0.55+1; replay@0.55+1", "topology.edges=1"});
+    EXPECT_EQ(attacked.Count("completed"), 3u);
+    const ConfigJson& security = attacked.summary.at("security");
+    EXPECT_GE(attacked.Effect("messages_forged"), 40u);
+    EXPECT_EQ(security.at("rejected_forged").get<uint64_t>(), attacked.Effect("messages_forged"));
+    EXPECT_GE(attacked.Effect("messages_replayed"), 40u);
+    EXPECT_EQ(security.at("rejected_replayed").get<uint64_t>(),
+              attacked.Effect("messages_replayed"));
+    EXPECT_EQ(attacked.results.protocolErrors, 0u);
+    // Without authentication the cloud acts on the replayed request: it is a duplicate.
+    const Outcomes open = RunTimed({"mode=network-only",
+                                    "faults.schedule=replay@0.55+1",
+                                    "topology.edges=1",
+                                    "security.authenticate=false"});
+    EXPECT_EQ(open.summary.at("security").at("rejected_replayed").get<uint64_t>(), 0u);
+    EXPECT_GE(open.Effect("messages_replayed"), 40u);
+    EXPECT_GT(open.results.protocolErrors, 0u);
+}

@@ -68,6 +68,9 @@ CeLslmHelper::InstallFaults()
     m_faults->SetAttribute("OverloadRefusal",
                            DoubleValue(m_config.GetDouble("faults.overload_refusal")));
     m_faults->SetAttribute("KvCorruption", DoubleValue(m_config.GetDouble("faults.kv_corruption")));
+    m_faults->SetAttribute(
+        "AttackInterval",
+        TimeValue(Seconds(m_config.GetDouble("faults.attack_interval_ms") / 1e3)));
     m_faults->Install(m_topology, m_service);
     m_faults->AssignStreams(kFaultStreams);
     try

@@ -10,10 +10,13 @@
 #include "ns3/double.h"
 #include "ns3/edge-app.h"
 #include "ns3/log.h"
+#include "ns3/nstime.h"
 #include "ns3/pointer.h"
+#include "ns3/protocol-message.h"
 #include "ns3/simulator.h"
 #include "ns3/six-g-channel.h"
 #include "ns3/six-g-ue-net-device.h"
+#include "ns3/terminal-app.h"
 
 #include <algorithm>
 #include <sstream>
@@ -36,7 +39,9 @@ const std::vector<std::string> kTypeNames{"radio-blockage",
                                           "backhaul-down",
                                           "edge-crash",
                                           "cloud-overload",
-                                          "kv-corruption"};
+                                          "kv-corruption",
+                                          "forgery",
+                                          "replay"};
 
 /// Extra path loss that silences a cell (an outage), in dB.
 constexpr double kOutageLossDb = 400;
@@ -144,6 +149,12 @@ FaultInjector::GetTypeId()
                           DoubleValue(0.5),
                           MakeDoubleAccessor(&FaultInjector::m_kvCorruption),
                           MakeDoubleChecker<double>(0, 1))
+            .AddAttribute("AttackInterval",
+                          "Time between two messages an attacker injects on a backhaul "
+                          "connection during a forgery or replay fault, in s.",
+                          TimeValue(MilliSeconds(20)),
+                          MakeTimeAccessor(&FaultInjector::m_attackInterval),
+                          MakeTimeChecker(MicroSeconds(1)))
             .AddTraceSource("Fault",
                             "A fault starts or ends: (type, edge or -1, starts).",
                             MakeTraceSourceAccessor(&FaultInjector::m_faultTrace),
@@ -156,6 +167,7 @@ FaultInjector::FaultInjector()
     , m_blockageLossDb(30)
     , m_overloadRefusal(1)
     , m_kvCorruption(0.5)
+    , m_attackInterval(MilliSeconds(20))
     , m_gap(CreateObject<ExponentialRandomVariable>())
     , m_duration(CreateObject<ExponentialRandomVariable>())
     , m_pick(CreateObject<UniformRandomVariable>())
@@ -239,7 +251,9 @@ FaultInjector::Count(std::string what)
 void
 FaultInjector::ConnectEffects()
 {
-    for (const char* what : {"cloud_refusals",
+    for (const char* what : {"messages_forged",
+                             "messages_replayed",
+                             "cloud_refusals",
                              "kv_corrupted",
                              "kv_rerequested",
                              "fetches_failed",
@@ -427,7 +441,39 @@ FaultInjector::Apply(FaultEvent::Type type, int32_t edge, bool begins)
             }
             break; // other modes send no KV: nothing to corrupt
         }
+        case FaultEvent::FORGERY:
+        case FaultEvent::REPLAY:
+            if (begins)
+            {
+                Attack(type, static_cast<uint32_t>(edge));
+            }
+            else
+            {
+                m_attacks[{static_cast<int>(type), static_cast<uint32_t>(edge)}].Cancel();
+            }
+            break;
     }
+}
+
+void
+FaultInjector::Attack(FaultEvent::Type type, uint32_t edge)
+{
+    Ptr<EdgeApp> app = DynamicCast<EdgeApp>(m_service->GetEdgeApps().Get(edge));
+    if (Ptr<FramedConnection> backhaul = app->GetBackhaul())
+    {
+        if (type == FaultEvent::FORGERY)
+        {
+            // A well-formed message the attacker made up: without the key, its tag is wrong.
+            backhaul->SendForged(MakeCancelMessage(TerminalApp::MakeRequestId(edge, 0)));
+            Count("messages_forged");
+        }
+        else if (backhaul->ReplayLastFrame())
+        {
+            Count("messages_replayed");
+        }
+    }
+    m_attacks[{static_cast<int>(type), edge}] =
+        Simulator::Schedule(m_attackInterval, &FaultInjector::Attack, this, type, edge);
 }
 
 void
@@ -503,6 +549,11 @@ FaultInjector::SetDropRate(const NetDeviceContainer& devices, double rate)
 void
 FaultInjector::DoDispose()
 {
+    for (auto& [key, event] : m_attacks)
+    {
+        event.Cancel();
+    }
+    m_attacks.clear();
     m_errorModels.clear();
     m_baseRate.clear();
     m_topology = nullptr;

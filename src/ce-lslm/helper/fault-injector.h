@@ -9,6 +9,7 @@
 #include "inference-service-helper.h"
 
 #include "ns3/error-model.h"
+#include "ns3/event-id.h"
 #include "ns3/nstime.h"
 #include "ns3/object.h"
 #include "ns3/random-variable-stream.h"
@@ -37,7 +38,11 @@ struct FaultEvent
         BACKHAUL_DOWN,  //!< the edge's backhaul carries nothing (link down, then up)
         EDGE_CRASH,     //!< the edge's server process crashes, restarting at the end
         CLOUD_OVERLOAD, //!< the cloud refuses new work with probability OverloadRefusal
-        KV_CORRUPTION   //!< the cloud's KV messages are corrupted with probability KvCorruption
+        KV_CORRUPTION,  //!< the cloud's KV messages are corrupted with probability KvCorruption
+        FORGERY,        //!< an attacker injects a forged message on the edge's backhaul
+                        //!< connection every AttackInterval
+        REPLAY          //!< an attacker replays the edge's last message to the cloud every
+                        //!< AttackInterval
     };
 
     Type type{RADIO_OUTAGE}; //!< what
@@ -163,6 +168,13 @@ class FaultInjector : public Object
     /// \brief Apply the blockage and outage state of \p edge's access links.
     void UpdateAccess(uint32_t edge);
     /**
+     * \brief One attack on \p edge's backhaul connection (towards the cloud), then the next
+     * one after AttackInterval while the fault lasts.
+     * \param type FORGERY or REPLAY
+     * \param edge the edge
+     */
+    void Attack(FaultEvent::Type type, uint32_t edge);
+    /**
      * \param devices link devices
      * \param rate packet drop probability to give their receive error models (created on use)
      */
@@ -212,6 +224,7 @@ class FaultInjector : public Object
     double m_blockageLossDb;   //!< extra path loss during RADIO_BLOCKAGE, in dB
     double m_overloadRefusal;  //!< refusal probability during CLOUD_OVERLOAD
     double m_kvCorruption;     //!< corruption probability during KV_CORRUPTION
+    Time m_attackInterval;     //!< time between two injected messages during an attack
 
     // State
     const EdgeCloudTopologyHelper* m_topology{nullptr};          //!< the installed topology
@@ -221,6 +234,7 @@ class FaultInjector : public Object
     std::map<Ptr<NetDevice>, Ptr<RateErrorModel>> m_errorModels; //!< created on use
     std::map<Ptr<NetDevice>, double> m_baseRate;                 //!< a lossy link's own loss rate
     std::map<std::string, uint64_t> m_effects;                   //!< what the faults did
+    std::map<std::pair<int, uint32_t>, EventId> m_attacks;       //!< (type, edge) -> next attack
     int64_t m_errorStream{-1};                 //!< next stream for an error model (-1: none)
     Ptr<ExponentialRandomVariable> m_gap;      //!< random faults: time between two
     Ptr<ExponentialRandomVariable> m_duration; //!< random faults: duration

@@ -113,7 +113,13 @@ FaultsSchema()
                     0,
                     1,
                     "kv-corruption: probability that a KV_DATA message from the cloud arrives "
-                    "with a byte flipped (its CRC detects it; the layer is asked again)")}},
+                    "with a byte flipped (its CRC detects it; the layer is asked again)")},
+         {"attack_interval_ms",
+          S::Number(20,
+                    0.001,
+                    1e6,
+                    "forgery, replay: time between two messages the attacker injects on the "
+                    "edge's backhaul connection, in ms")}},
         CheckFaults);
 }
 

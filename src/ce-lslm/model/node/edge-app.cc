@@ -237,6 +237,12 @@ EdgeApp::IsDown() const
     return m_down;
 }
 
+Ptr<FramedConnection>
+EdgeApp::GetBackhaul() const
+{
+    return m_backhaul;
+}
+
 void
 EdgeApp::AddNeighbour(uint32_t edge, Ipv4Address address)
 {

@@ -73,6 +73,8 @@ class EdgeApp : public CeApplication
     void Restart();
     /// \return whether the edge is crashed
     bool IsDown() const;
+    /// \return the backhaul connection to the cloud, or null (none open, or crashed)
+    Ptr<FramedConnection> GetBackhaul() const;
 
     /**
      * TracedCallback signature for a crash or a restart.
