@@ -53,11 +53,8 @@ for name in "${targets[@]}"; do
   # -fork=1 keeps fuzzing after a finding (one process at a time, the machine is shared).
   "$build_dir/bin/$name-fuzz" "${options[@]}" -fork=1 -ignore_crashes=1 -ignore_timeouts=1 \
     -ignore_ooms=1 "$corpus" >"$log" 2>&1 || true
-  runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' \
-    | awk '{ s += $1 } END { print s + 0 }')
-  if [ "$runs" = 0 ]; then
-    runs=$(grep -oE '#[0-9]+' "$log" | tail -1 | tr -d '#')
-  fi
+  # The last status line ("#98122: cov: ...") counts the executions of every job.
+  runs=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#' || true)
   found=$(find "$findings" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'leak-*' \
     -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
   rows+=("$name ${runs:-?} $(find "$corpus" -type f | wc -l) $found")
