@@ -134,9 +134,11 @@ WriteKvSeeds(const std::filesystem::path& dir)
                   "seed-stream-" + spec,
                   WithMode(STREAM, Stream(codec, spec, tokens)));
         const kv::Vector importance = Importance(tokens);
-        Bytes payload = codec.Encode(Block(1, tokens), &Bases(), &importance);
-        payload.insert(payload.begin(), {static_cast<uint8_t>(i), static_cast<uint8_t>(tokens)});
-        WriteSeed(dir, "kv-wire", "seed-codec-" + spec, WithMode(CODEC, payload));
+        kv::ByteWriter payload;
+        payload.PutU8(static_cast<uint8_t>(i));
+        payload.PutU32(static_cast<uint32_t>(tokens));
+        payload.PutBytes(codec.Encode(Block(1, tokens), &Bases(), &importance));
+        WriteSeed(dir, "kv-wire", "seed-codec-" + spec, WithMode(CODEC, payload.Take()));
     }
     kv::ByteWriter basis;
     Bases().keys.Serialize(basis, 4);

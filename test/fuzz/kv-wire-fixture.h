@@ -9,8 +9,9 @@
 // layout, the receiver's alignment (a stream carries its id) and the codecs of the codec mode.
 //
 // Input layout: byte 0 picks the mode (value % 3). STREAM: the rest is a KV stream fed to a
-// kv::KvReceiver. CODEC: byte 1 picks a codec spec of CodecSpecs(), byte 2 is the token count,
-// the rest is a payload for KvCodec::Decode. BASIS: the rest is a serialized PcaBasis.
+// kv::KvReceiver. CODEC: byte 1 picks a codec spec of CodecSpecs(), bytes 2-5 are the token
+// count (u32, little-endian, as a chunk's range may say), the rest is a payload for
+// KvCodec::Decode. BASIS: the rest is a serialized PcaBasis.
 
 #include "ns3/kv-alignment.h"
 #include "ns3/pca-basis.h"

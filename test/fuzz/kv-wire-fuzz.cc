@@ -51,14 +51,17 @@ ReceiveStream(const uint8_t* data, size_t size)
 void
 DecodePayload(const uint8_t* data, size_t size)
 {
-    if (size < 2)
-    {
-        return;
-    }
-    const KvCodec codec = KvCodec::Parse(CodecSpecs()[data[0] % CodecSpecs().size()]);
-    const int64_t tokens = data[1];
-    const KvBlock block =
-        codec.Decode(data + 2, size - 2, 1, 0, tokens, Alignment().Edge().KvDim(), &Bases());
+    ByteReader in(data, size);
+    const KvCodec codec = KvCodec::Parse(CodecSpecs()[in.GetU8("spec") % CodecSpecs().size()]);
+    const int64_t tokens = in.GetU32("tokens");
+    const std::size_t payloadSize = in.Remaining();
+    const KvBlock block = codec.Decode(in.GetBytes(payloadSize, "payload"),
+                                       payloadSize,
+                                       1,
+                                       0,
+                                       tokens,
+                                       Alignment().Edge().KvDim(),
+                                       &Bases());
     CheckShape(block, block.keys.rows());
     if (block.keys.rows() > tokens)
     {
