@@ -192,11 +192,7 @@ TEST_F(KvTransferTest, ChunksPastTheLargestPositionAreWireErrors)
 {
     // A u32 token range the kernel's int32 positions cannot hold was refused by the codec with a
     // KvError that named no stream offset; it is a wire error at the chunk (doc/fuzzing.rst).
-    KvStreamHeader header;
-    header.layers = static_cast<uint16_t>(m_alignment.Edge().layers);
-    header.kvDim = static_cast<uint16_t>(m_alignment.Edge().KvDim());
-    header.alignmentId = m_alignment.Id();
-    KvStreamWriter writer(header);
+    KvStreamWriter writer(m_alignment.StreamHeader());
     KvChunk chunk;
     chunk.layer = 2;
     chunk.tokenBegin = 0xFFFFFFF0u;

@@ -92,11 +92,7 @@ Importance(int64_t tokens)
 Bytes
 Stream(const kv::KvCodec& codec, const std::string& spec, int64_t tokens)
 {
-    kv::KvStreamHeader header;
-    header.layers = static_cast<uint16_t>(Alignment().Edge().layers);
-    header.kvDim = static_cast<uint16_t>(Alignment().Edge().KvDim());
-    header.alignmentId = Alignment().Id();
-    kv::KvStreamWriter writer(header);
+    kv::KvStreamWriter writer(Alignment().StreamHeader());
     const kv::Vector importance = Importance(tokens);
     for (int64_t layer : Alignment().ReceivingLayers())
     {

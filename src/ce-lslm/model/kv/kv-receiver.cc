@@ -19,11 +19,7 @@ KvReceiver::KvReceiver(const KvAlignment& alignment)
 void
 KvReceiver::BeginStream()
 {
-    KvStreamHeader expected;
-    expected.layers = static_cast<uint16_t>(m_alignment.Edge().layers);
-    expected.kvDim = static_cast<uint16_t>(m_alignment.Edge().KvDim());
-    expected.alignmentId = m_alignment.Id();
-    m_reader = std::make_unique<KvStreamReader>(expected);
+    m_reader = std::make_unique<KvStreamReader>(m_alignment.StreamHeader());
 }
 
 std::vector<KvBlock>
