@@ -12,6 +12,14 @@ function(ce_lslm_configure_target target)
                                              -fno-omit-frame-pointer -fno-sanitize-recover=all)
     target_link_options(${target} PRIVATE -fsanitize=address,undefined)
   endif()
+  if(CE_LSLM_FUZZ)
+    # Coverage for libFuzzer in every library a fuzz target reaches; the targets themselves add
+    # the fuzzer's main (test/fuzz/CMakeLists.txt). A sanitizer report must stop the run, so
+    # that libFuzzer saves the input.
+    target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link,address,undefined
+                                             -fno-omit-frame-pointer -fno-sanitize-recover=all)
+    target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+  endif()
 endfunction()
 
 # ce_lslm_add_executable(<name> <sources>...): an executable in build/bin linked to the module.

@@ -3,8 +3,9 @@
 #
 #   scripts/setup.sh          build + test + run dependencies
 #   scripts/setup.sh --train  also what scripts/train_models.py needs (PyTorch, NumPy, OpenBLAS)
+#   scripts/setup.sh --fuzz   also what scripts/fuzz.sh needs (clang and its libFuzzer runtime)
 #   scripts/setup.sh --check  only report what is missing (exit 1 if anything is); combines
-#                             with --train
+#                             with --train and --fuzz
 #
 # Idempotent and fast when everything is present (one dpkg-query, no apt call). Works as root
 # or through sudo. Prints exactly what it installs.
@@ -27,17 +28,26 @@ train_packages=(
   python3-torch python3-numpy libopenblas0-pthread
 )
 
+# Only for the libFuzzer build (scripts/fuzz.sh): clang 14, libFuzzer and the sanitizer runtimes,
+# and the OpenMP runtime clang links the kernel with.
+fuzz_packages=(
+  clang libclang-rt-14-dev libomp-dev
+)
+
 check_only=0
 train=0
+fuzz=0
 for arg in "$@"; do
   case "$arg" in
     --check) check_only=1 ;;
     --train) train=1 ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --fuzz) fuzz=1 ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "setup.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
 [ "$train" -eq 0 ] || packages+=("${train_packages[@]}")
+[ "$fuzz" -eq 0 ] || packages+=("${fuzz_packages[@]}")
 
 missing=()
 for pkg in "${packages[@]}"; do

@@ -75,6 +75,39 @@ TEST(KvCodecErrorTest, WrongGeometryOrCodecIsAWireError)
     }
 }
 
+TEST(KvCodecErrorTest, TokenCountsThePayloadCannotHoldAreRefusedBeforeAllocating)
+{
+    // Found through the kv-wire fuzz target (doc/fuzzing.rst): a 50-byte chunk whose range
+    // claimed 2^31 - 1 tokens made the decoder allocate an index per token (16 GiB), then the
+    // matrices, before reading a byte of them.
+    const int64_t tokens = std::numeric_limits<int32_t>::max();
+    const std::vector<std::pair<const char*, uint8_t>> codecs = {{"fp16", 16},
+                                                                 {"q8+rans", 8},
+                                                                 {"q2g7w3+rans", 2}};
+    for (const auto& [spec, bits] : codecs)
+    {
+        SCOPED_TRACE(spec);
+        const KvCodec codec = KvCodec::Parse(spec);
+        ns3::kv::ByteWriter payload;
+        payload.PutU8(bits);
+        payload.PutU16(KV_DIM);
+        payload.PutU32(static_cast<uint32_t>(tokens));
+        const std::vector<uint8_t> bytes = payload.Take();
+        try
+        {
+            codec.Decode(bytes.data(), bytes.size(), 0, 0, tokens, KV_DIM, nullptr, 100);
+            FAIL() << "decoded";
+        }
+        catch (const KvWireError& error)
+        {
+            EXPECT_EQ(error.Offset(), 107u);
+            EXPECT_NE(std::string(error.what()).find("tokens of width 64 needs at least"),
+                      std::string::npos)
+                << error.what();
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Fuzzing
 

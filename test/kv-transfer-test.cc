@@ -14,6 +14,7 @@
 #include "ns3/kv-error.h"
 #include "ns3/kv-receiver.h"
 #include "ns3/kv-sender.h"
+#include "ns3/kv-stream-writer.h"
 #include "ns3/token-importance.h"
 #include "ns3/transformer.h"
 
@@ -185,6 +186,35 @@ TEST_F(KvTransferTest, StreamsForAnotherAlignmentOrWithoutCodebookAreRefused)
     KvReceiver receiver(other);
     EXPECT_THROW(receiver.Feed(encoded.bytes.data(), encoded.bytes.size()), KvWireError);
     EXPECT_THROW(KvSender(other, KvCodec::Parse("pca8+q4")), KvError);
+}
+
+TEST_F(KvTransferTest, ChunksPastTheLargestPositionAreWireErrors)
+{
+    // A u32 token range the kernel's int32 positions cannot hold was refused by the codec with a
+    // KvError that named no stream offset; it is a wire error at the chunk (doc/fuzzing.rst).
+    KvStreamWriter writer(m_alignment.StreamHeader());
+    KvChunk chunk;
+    chunk.layer = 2;
+    chunk.tokenBegin = 0xFFFFFFF0u;
+    chunk.tokenEnd = 0xFFFFFFFFu;
+    chunk.spec = "fp16";
+    writer.Add(chunk);
+    const std::vector<uint8_t> bytes = writer.Take();
+    KvReceiver receiver(m_alignment);
+    try
+    {
+        receiver.Feed(bytes.data(), bytes.size());
+        FAIL() << "decoded";
+    }
+    catch (const KvWireError& error)
+    {
+        EXPECT_EQ(error.Offset(), 18u); // the chunk, after the 18-byte stream header
+        EXPECT_NE(std::string(error.what())
+                      .find("covers tokens [4294967280, 4294967295), past "
+                            "the largest position 2147483646"),
+                  std::string::npos)
+            << error.what();
+    }
 }
 
 TEST_F(KvTransferTest, DamagedStreamsAreReportedNeverUsed)

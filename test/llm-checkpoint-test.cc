@@ -116,6 +116,26 @@ TEST(Safetensors, WriterOutputReadsBackInEveryDtype)
     }
 }
 
+TEST(Safetensors, EmptyTensorsReadIntoNoBuffer)
+{
+    // Found by the safetensors fuzz target (doc/fuzzing.rst): an empty F32 tensor was copied
+    // with memcpy from a null destination (an empty Eigen matrix's data()), undefined behaviour.
+    SafetensorsWriter writer;
+    const float unused = 0.0f;
+    for (const std::string dtype : {"F32", "F16", "BF16"})
+    {
+        writer.Add(dtype, dtype, {0, 4}, &unused);
+    }
+    const std::string path = FreshTestDir() + "/empty.safetensors";
+    writer.Write(path);
+    const SafetensorsFile file(path);
+    for (const std::string dtype : {"F32", "F16", "BF16"})
+    {
+        EXPECT_EQ(file.Tensor(dtype).Elements(), 0);
+        file.ReadFloats(dtype, nullptr);
+    }
+}
+
 TEST(Safetensors, HostileFilesGiveErrorsNamingTheProblem)
 {
     const std::string dir = FreshTestDir();
@@ -158,6 +178,11 @@ TEST(Safetensors, HostileFilesGiveErrorsNamingTheProblem)
         12));
     EXPECT_NE(overlap.find("overlaps"), std::string::npos) << overlap;
     EXPECT_NE(errorFor(RawSafetensors(R"({"w": 3})", 0)).find("tensor 'w'"), std::string::npos);
+    // Found by the safetensors fuzz target (doc/fuzzing.rst): a number no double holds made
+    // nlohmann throw out_of_range, which escaped as if it were not a file error.
+    EXPECT_NE(errorFor(RawSafetensors(R"({"w": {"shape": [1e999]}})", 0))
+                  .find("not valid JSON: [json.exception.out_of_range.406] number overflow"),
+              std::string::npos);
     EXPECT_NE(ErrorOf(
                   [&dir]
                   {
@@ -335,6 +360,13 @@ TEST(ModelConfig, StrictParsingNamesTheKey)
                       ModelConfig::Parse("{", "c.json");
                   })
                   .find("not valid JSON"),
+              std::string::npos);
+    EXPECT_NE(ErrorOf(
+                  []
+                  {
+                      ModelConfig::Parse(R"({"rope_theta": 1e999})", "c.json");
+                  })
+                  .find("c.json: not valid JSON"),
               std::string::npos);
 }
 

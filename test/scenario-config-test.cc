@@ -323,6 +323,22 @@ TEST(ScenarioConfigTest, SyntaxErrorNamesLineAndColumn)
     }
 }
 
+TEST(ScenarioConfigTest, NumberTooLargeForADoubleIsASyntaxError)
+{
+    // Found by the scenario-config fuzz target (doc/fuzzing.rst): nlohmann's out_of_range
+    // escaped ParseDocument, and ce-lslm-sim died of an uncaught exception.
+    try
+    {
+        ScenarioConfig::ParseDocument(R"({"simulation": {"duration_s": 1e999}})", "big.json");
+        FAIL() << "no error";
+    }
+    catch (const ConfigError& error)
+    {
+        EXPECT_EQ(std::string(error.what()),
+                  "big.json: invalid JSON: number overflow parsing '1e999'");
+    }
+}
+
 TEST(ScenarioConfigTest, DirectoryIsNotAConfigFile)
 {
     try
@@ -413,6 +429,16 @@ TEST(ScenarioConfigTest, BadOverridesNameTheOption)
               std::string::npos);
     EXPECT_NE(messageOf("topology.terminals=0").find("out of range [1, 10000]"), std::string::npos);
     EXPECT_NE(messageOf("topology.terminals").find("expected dotted.key=value"), std::string::npos);
+    // Found by the scenario-config fuzz target (doc/fuzzing.rst): a string override that is not
+    // UTF-8 threw nlohmann's type_error from the error message, and a quoted one that is not a
+    // JSON string went through as a discarded value.
+    EXPECT_NE(messageOf("output.dir=ab\xff")
+                  .find("'output.dir': is not valid UTF-8 text: "
+                        "invalid UTF-8 byte at index 2: 0xFF"),
+              std::string::npos);
+    EXPECT_NE(messageOf("mode=\"ce-\xc3\"").find("as a JSON string"), std::string::npos);
+    EXPECT_NE(messageOf("output.dir=\"a\"b\"").find("cannot parse \"a\"b\" as a JSON string"),
+              std::string::npos);
 }
 
 TEST(ScenarioConfigTest, ExampleScenariosAreValid)

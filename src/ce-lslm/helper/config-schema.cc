@@ -36,6 +36,29 @@ FormatBound(double value)
     return os.str();
 }
 
+/**
+ * Throw ConfigError naming \p path and the first bad byte unless \p text is valid UTF-8. Text
+ * from a JSON file was checked by the parser; text from the command line was not, and a string
+ * that is not UTF-8 cannot be written to summary.json or even quoted in an error message.
+ */
+void
+CheckUtf8(const std::string& text, const std::string& path)
+{
+    try
+    {
+        ConfigJson(text).dump();
+    }
+    catch (const ConfigJson::type_error& error)
+    {
+        // "[json.exception.type_error.316] invalid UTF-8 byte at index 3: 0xFF"
+        const std::string what = error.what();
+        const std::size_t start = what.find("invalid");
+        throw ConfigError(path,
+                          "is not valid UTF-8 text: "
+                              + (start == std::string::npos ? what : what.substr(start)));
+    }
+}
+
 /// The JSON type name of \p value as users know it.
 std::string
 JsonTypeName(const ConfigJson& value)
@@ -473,8 +496,14 @@ ConfigSchema::ParseOverride(const std::string& text, const std::string& path) co
     {
         if (text.size() >= 2 && text.front() == '"' && text.back() == '"')
         {
-            return ConfigJson::parse(text, nullptr, false);
+            ConfigJson value = ConfigJson::parse(text, nullptr, false);
+            if (!value.is_string())
+            {
+                throw ConfigError(path, "cannot parse " + text + " as a JSON string");
+            }
+            return value;
         }
+        CheckUtf8(text, path);
         return text;
     }
     ConfigJson value = ConfigJson::parse(text, nullptr, false);

@@ -158,6 +158,13 @@ ScenarioConfig::ParseDocument(const std::string& text, const std::string& source
                               + std::to_string(error.byte) + "): " + reason,
                           source);
     }
+    catch (const ConfigJson::out_of_range& error)
+    {
+        // A number no double holds (1e999): nlohmann names the number, not its position.
+        // "[json.exception.out_of_range.406] number overflow parsing '1e999'"
+        const std::string what = error.what();
+        throw ConfigError("", "invalid JSON: " + what.substr(what.find("] ") + 2), source);
+    }
 }
 
 void

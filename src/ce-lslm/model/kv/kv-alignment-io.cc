@@ -211,6 +211,16 @@ KvAlignment::Id() const
     return *m_id;
 }
 
+KvStreamHeader
+KvAlignment::StreamHeader() const
+{
+    KvStreamHeader header;
+    header.layers = static_cast<uint16_t>(m_edge.layers);
+    header.kvDim = static_cast<uint16_t>(m_edge.KvDim());
+    header.alignmentId = Id();
+    return header;
+}
+
 KvAlignment
 KvAlignment::Load(const std::string& path)
 {

@@ -2,6 +2,7 @@
 #define CE_LSLM_KV_ALIGNMENT_H
 
 #include "kv-block.h"
+#include "kv-stream.h"
 #include "layer-mapping.h"
 #include "linear-map.h"
 #include "pca-basis.h"
@@ -144,6 +145,9 @@ class KvAlignment
     /// \return CRC-32C of Serialize(): the id a KV stream carries so a receiver can check that
     ///         it decodes with the alignment the sender used (computed once)
     uint32_t Id() const;
+    /// \return the header of a KV stream for this alignment: the edge model's layers and kvDim,
+    ///         and Id() (what a sender writes and a receiver expects)
+    KvStreamHeader StreamHeader() const;
 
   private:
     AlignedModel m_cloud;                 //!< sender shape

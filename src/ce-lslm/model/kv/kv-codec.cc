@@ -211,7 +211,19 @@ KvCodec::ReadHeader(ByteReader& in, int64_t width, int64_t tokens) const
         in.Fail("payload of " + std::to_string(kept) + " tokens, codec '" + Spec() + "' keeps "
                 + std::to_string(pruner.KeptCount(tokens)) + " of " + std::to_string(tokens));
     }
-    if (m_spec.keepPercent != CodecSpec::NO_PRUNING)
+    // The token count comes from the wire (2^31 - 1 fits in a chunk's range): refuse it unless
+    // the payload can hold that many rows, before allocating for them.
+    const bool pruned = m_spec.keepPercent != CodecSpec::NO_PRUNING;
+    const uint64_t needed = (pruned ? static_cast<uint64_t>(tokens + 7) / 8 : 0)
+                            + MatrixCoder(m_spec, QuantAxis::PER_CHANNEL).MinimumBytes(kept, width)
+                            + MatrixCoder(m_spec, QuantAxis::PER_TOKEN).MinimumBytes(kept, width);
+    if (in.Remaining() < needed)
+    {
+        in.Fail("payload of " + std::to_string(kept) + " tokens of width " + std::to_string(width)
+                + " needs at least " + std::to_string(needed) + " more bytes, "
+                + std::to_string(in.Remaining()) + " left");
+    }
+    if (pruned)
     {
         return pruner.ReadMask(in, tokens);
     }

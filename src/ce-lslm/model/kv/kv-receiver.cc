@@ -3,6 +3,8 @@
 #include "kv-codec.h"
 #include "kv-error.h"
 
+#include <limits>
+
 namespace ns3
 {
 namespace kv
@@ -17,11 +19,7 @@ KvReceiver::KvReceiver(const KvAlignment& alignment)
 void
 KvReceiver::BeginStream()
 {
-    KvStreamHeader expected;
-    expected.layers = static_cast<uint16_t>(m_alignment.Edge().layers);
-    expected.kvDim = static_cast<uint16_t>(m_alignment.Edge().KvDim());
-    expected.alignmentId = m_alignment.Id();
-    m_reader = std::make_unique<KvStreamReader>(expected);
+    m_reader = std::make_unique<KvStreamReader>(m_alignment.StreamHeader());
 }
 
 std::vector<KvBlock>
@@ -90,6 +88,15 @@ KvReceiver::Decode(const KvChunk& chunk) const
     catch (const KvError& error)
     {
         throw KvWireError(chunk.offset, std::string("chunk spec: ") + error.what());
+    }
+    // Positions are int32 in the kernel; the wire's u32 range could say more.
+    if (chunk.tokenEnd > static_cast<uint32_t>(std::numeric_limits<int32_t>::max()))
+    {
+        throw KvWireError(chunk.offset,
+                          "chunk of layer " + std::to_string(chunk.layer) + " covers tokens ["
+                              + std::to_string(chunk.tokenBegin) + ", "
+                              + std::to_string(chunk.tokenEnd) + "), past the largest position "
+                              + std::to_string(std::numeric_limits<int32_t>::max() - 1));
     }
     const LayerBases* bases = nullptr;
     if (codec.PcaRank() > 0)

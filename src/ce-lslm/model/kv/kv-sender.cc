@@ -46,11 +46,7 @@ KvSender::Encode(const std::vector<KvBlock>& blocks,
                  const Vector* importance,
                  std::map<int64_t, int64_t>& receiverBases) const
 {
-    KvStreamHeader header;
-    header.layers = static_cast<uint16_t>(m_alignment.Edge().layers);
-    header.kvDim = static_cast<uint16_t>(m_alignment.Edge().KvDim());
-    header.alignmentId = m_alignment.Id();
-    KvStreamWriter writer(header);
+    KvStreamWriter writer(m_alignment.StreamHeader());
     EncodedKv out;
     const int64_t rank = m_codec.PcaRank();
     for (const KvBlock& block : blocks)

@@ -106,6 +106,24 @@ MatrixCoder::Encode(const Matrix& matrix, const char* what, ByteWriter& out) con
     WriteHalfRows(matrix.bottomRows(recent), out);
 }
 
+uint64_t
+MatrixCoder::MinimumBytes(int64_t rows, int64_t cols) const
+{
+    const int64_t recent = RecentRows(rows);
+    const int64_t leading = rows - recent;
+    uint64_t bytes = static_cast<uint64_t>(recent) * static_cast<uint64_t>(cols) * 2;
+    if (leading > 0)
+    {
+        bytes += static_cast<uint64_t>(Quantizer().GroupCount(leading, cols)) * 4;
+        if (!m_spec.rans)
+        {
+            bytes +=
+                SymbolPacker::PackedBytes(static_cast<std::size_t>(leading * cols), m_spec.bits);
+        }
+    }
+    return bytes;
+}
+
 Matrix
 MatrixCoder::Decode(ByteReader& in, int64_t rows, int64_t cols) const
 {

@@ -37,6 +37,10 @@ class MatrixCoder
     /// \return the matrix of rows x cols read back (throws KvWireError on a truncated or
     ///         inconsistent section)
     Matrix Decode(ByteReader& in, int64_t rows, int64_t cols) const;
+    /// \return the fewest bytes a coded rows x cols matrix takes (all of it but the rANS
+    ///         symbols, which have no lower bound): a decoder checks it against the bytes it has
+    ///         before it allocates for a row count read from the wire
+    uint64_t MinimumBytes(int64_t rows, int64_t cols) const;
     /// \return the quantizer of the leading rows (valid for a q stage)
     GroupQuantizer Quantizer() const;
     /// \return rows of a matrix of `rows` kept FP16 by the recent window

@@ -227,7 +227,7 @@ ModelConfig::Parse(const std::string& jsonText, const std::string& source)
     {
         object = json::parse(jsonText);
     }
-    catch (const json::parse_error& e)
+    catch (const json::exception& e) // parse_error, or out_of_range for 1e999
     {
         throw LlmError(source + ": not valid JSON: " + e.what());
     }

@@ -127,7 +127,7 @@ SafetensorsFile::ParseHeader(const std::string& headerText, std::size_t bufferOf
     {
         header = nlohmann::json::parse(headerText);
     }
-    catch (const nlohmann::json::parse_error& e)
+    catch (const nlohmann::json::exception& e) // parse_error, or out_of_range for 1e999
     {
         throw LlmError(path + ": header (bytes 8.." + std::to_string(bufferOffset)
                        + ") is not valid JSON: " + e.what());
@@ -271,6 +271,10 @@ SafetensorsFile::ReadFloats(const std::string& name, float* out) const
     const SafetensorsTensor& tensor = Tensor(name);
     const uint8_t* data = m_file.Data() + tensor.fileOffset;
     const auto count = static_cast<std::size_t>(tensor.Elements());
+    if (count == 0)
+    {
+        return; // out may be null then (an empty Eigen matrix's data()), memcpy's must not
+    }
     if (tensor.dtype == "F32")
     {
         std::memcpy(out, data, count * sizeof(float));

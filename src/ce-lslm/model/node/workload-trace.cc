@@ -181,6 +181,14 @@ ParseLine(const std::string& text, const std::string& source, std::size_t line)
         throw WorkloadError(source + ":" + std::to_string(line) + ": invalid JSON at column "
                             + std::to_string(error.byte) + ": " + reason);
     }
+    catch (const json::out_of_range& error)
+    {
+        // A number no double holds (1e999): nlohmann names the number, not its position.
+        // "[json.exception.out_of_range.406] number overflow parsing '1e999'"
+        const std::string what = error.what();
+        throw WorkloadError(source + ":" + std::to_string(line)
+                            + ": invalid JSON: " + what.substr(what.find("] ") + 2));
+    }
 }
 
 /// \return whether the line holds only whitespace
