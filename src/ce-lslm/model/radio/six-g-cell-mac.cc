@@ -565,13 +565,17 @@ SixGCellMac::RefreshReport(SixGLink& link)
     {
         return;
     }
-    // Fresh signal; the interference of the last report is the best guess of the next one.
+    // Fresh signal; the interference measured on the last transmission is the best guess of
+    // the next one, for one period. After that (the link has not been served since) the guess
+    // is noise alone, as a periodic interference measurement would find once the interferer is
+    // gone: carried on for ever, one burst of strong interference would keep the link's CQI
+    // below every MCS, so it would never be served again to measure anew.
     double noisePerRb = m_channel->GetNoisePowerW(1, link.GetReceiver()->GetNoiseFigureDb());
     double interferencePerRb =
-        reported.IsNegative()
+        reported.IsNegative() || !link.IsReportMeasured()
             ? 0.0
             : std::max(0.0, link.GetReportedInterferenceNoisePerRbW() - noisePerRb);
-    link.SetChannelReport(GetFullPowerW(link), noisePerRb + interferencePerRb, now);
+    link.SetChannelReport(GetFullPowerW(link), noisePerRb + interferencePerRb, now, false);
 }
 
 bool

@@ -77,11 +77,21 @@ SixGLink::GetHarq()
 }
 
 void
-SixGLink::SetChannelReport(double receivedPowerW, double interferenceNoisePerRbW, Time now)
+SixGLink::SetChannelReport(double receivedPowerW,
+                           double interferenceNoisePerRbW,
+                           Time now,
+                           bool measured)
 {
+    m_reportMeasured = measured;
     m_reportPowerW = receivedPowerW;
     m_reportNoisePerRbW = interferenceNoisePerRbW;
     m_reportTime = now;
+}
+
+bool
+SixGLink::IsReportMeasured() const
+{
+    return m_reportMeasured;
 }
 
 Time

@@ -82,8 +82,16 @@ class SixGLink : public SimpleRefCount<SixGLink>
      * allocation, in W (fading included)
      * \param interferenceNoisePerRbW interference plus noise in one resource block, in W
      * \param now when it was measured
+     * \param measured whether the interference was measured on a transmission (false: a
+     * periodic refresh that carries the last measurement over)
      */
-    void SetChannelReport(double receivedPowerW, double interferenceNoisePerRbW, Time now);
+    void SetChannelReport(double receivedPowerW,
+                          double interferenceNoisePerRbW,
+                          Time now,
+                          bool measured = true);
+    /// \return whether the last report's interference was measured on a transmission (false:
+    /// carried over by a periodic refresh)
+    bool IsReportMeasured() const;
     /// \return when the last report was measured (-1 s if never)
     Time GetReportTime() const;
     /// \return the interference-plus-noise per resource block of the last report, in W
@@ -157,6 +165,7 @@ class SixGLink : public SimpleRefCount<SixGLink>
     double m_reportPowerW{0};         //!< last report: received power
     double m_reportNoisePerRbW{0};    //!< last report: interference + noise per RB
     Time m_reportTime{Seconds(-1)};   //!< last report: when
+    bool m_reportMeasured{false};     //!< last report: interference measured on a transmission
     double m_ollaOffsetDb{0};         //!< OLLA back-off
     double m_averageRateBps{0};       //!< served rate average at m_averageTime
     Time m_averageTime;               //!< when the average was last updated
