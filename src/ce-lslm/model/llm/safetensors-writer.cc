@@ -27,7 +27,10 @@ SafetensorsWriter::Add(const std::string& name,
     if (dtype == "F32")
     {
         entry.bytes.resize(count * 4);
-        std::memcpy(entry.bytes.data(), data, count * 4);
+        if (count > 0) // an empty tensor: both pointers may be null
+        {
+            std::memcpy(entry.bytes.data(), data, count * 4);
+        }
     }
     else if (dtype == "F16" || dtype == "BF16")
     {

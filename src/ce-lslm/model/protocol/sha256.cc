@@ -103,6 +103,10 @@ Sha256::Compress(const uint8_t* block)
 void
 Sha256::Update(const void* data, std::size_t size)
 {
+    if (size == 0)
+    {
+        return; // data may be null (an empty message): memcpy must not see it
+    }
     const auto* bytes = static_cast<const uint8_t*>(data);
     m_length += size;
     if (m_tailBytes > 0)
