@@ -112,6 +112,22 @@ TEST(CeLslmMode, NoQueryOrOutputByteCrossesTheEdgeCloudLink)
     EXPECT_EQ(ceLslm.bytes[ContentClassTag::OUTPUT], 0u);
     EXPECT_GT(ceLslm.bytes[ContentClassTag::KV], 10000u);  // the context KV came down
     EXPECT_GT(ceLslm.bytes[ContentClassTag::CONTROL], 0u); // and the fetches went up
+    // Allowing the fallback to the cloud changes nothing while the fetches succeed; a query
+    // leaves the edge domain only when its request is handed over.
+    ClassCounter allowed = BackhaulContent(
+        workload,
+        {"mode=ce-lslm", "output.content_tags=true", "recovery.ce_lslm_fallback=cloud"});
+    EXPECT_EQ(allowed.bytes[ContentClassTag::QUERY], 0u);
+    EXPECT_EQ(allowed.bytes[ContentClassTag::OUTPUT], 0u);
+    ClassCounter handedOver = BackhaulContent(workload,
+                                              {"mode=ce-lslm",
+                                               "output.content_tags=true",
+                                               "recovery.ce_lslm_fallback=cloud",
+                                               "recovery.kv_rerequests=0",
+                                               "faults.kv_corruption=1",
+                                               "faults.schedule=kv-corruption@0+100"});
+    EXPECT_GT(handedOver.bytes[ContentClassTag::QUERY], 0u);
+    EXPECT_GT(handedOver.bytes[ContentClassTag::OUTPUT], 0u);
     // The same audit sees queries and answers on the backhaul of the centralized baseline.
     ClassCounter cloud = BackhaulContent(workload, {"mode=cloud-only", "output.content_tags=true"});
     EXPECT_GT(cloud.bytes[ContentClassTag::QUERY], 0u);

@@ -205,6 +205,82 @@ TEST(FaultRecovery, CeLslmFallsBackToEdgePrefillWhenTheCloudRefusesTheFetch)
     EXPECT_EQ(none.Failed("upstream-unavailable"), 3u);
 }
 
+/// \return a ce-lslm run of the timed workload in which every context fetch fails (every KV
+/// message is corrupted and never asked for again), with \p more overrides
+Outcomes
+RunEveryFetchFailing(const std::vector<std::string>& more)
+{
+    std::vector<std::string> all{"mode=ce-lslm",
+                                 "faults.schedule=kv-corruption@0+10",
+                                 "faults.kv_corruption=1",
+                                 "recovery.kv_rerequests=0"};
+    all.insert(all.end(), more.begin(), more.end());
+    return RunTimed(all);
+}
+
+TEST(FaultRecovery, CeLslmHandsRequestsOverToTheCloudWhenTheFetchFails)
+{
+    const Outcomes cloud = RunEveryFetchFailing({"recovery.ce_lslm_fallback=cloud"});
+    EXPECT_EQ(cloud.Count("completed_fallback"), 3u);
+    EXPECT_EQ(cloud.summary.at("requests").at("fallbacks").at("cloud"), 3u);
+    EXPECT_GE(cloud.Effect("fetches_failed"), 1u);
+    EXPECT_EQ(cloud.results.protocolErrors, 0u);
+    for (const auto& r : cloud.results.requests)
+    {
+        EXPECT_EQ(r.servedBy, "cloud") << r.id;
+        EXPECT_EQ(r.executedModel, cloud.results.requests.front().executedModel);
+        ASSERT_TRUE(r.quality) << r.id;
+        EXPECT_EQ(r.quality->agreeing, r.quality->positions) << r.id; // the reference answered
+        ASSERT_TRUE(r.compute) << r.id;                               // on the cloud's engine
+    }
+    // The same requests answered at the edge: another model, and the edge computes the
+    // context's layers the cloud gave up on (with cloud, the failed context is abandoned).
+    const Outcomes edge = RunEveryFetchFailing({});
+    EXPECT_EQ(edge.summary.at("requests").at("fallbacks").at("edge-prefill"), 3u);
+    EXPECT_NE(edge.results.requests.front().executedModel,
+              cloud.results.requests.front().executedModel);
+    EXPECT_LT(cloud.results.edgeComputeS, edge.results.edgeComputeS);
+    EXPECT_GT(cloud.results.cloudComputeS, edge.results.cloudComputeS);
+
+    // The cloud refuses the fetch and then the request handed over: the terminal learns why.
+    const Outcomes refused = RunTimed({"mode=ce-lslm",
+                                       "faults.schedule=cloud-overload@0+5",
+                                       "recovery.ce_lslm_fallback=cloud",
+                                       "recovery.retries=0"});
+    EXPECT_EQ(refused.Failed("overloaded"), 3u);
+    for (const auto& r : refused.results.requests)
+    {
+        EXPECT_EQ(r.fallback, "cloud") << r.id;
+    }
+}
+
+TEST(FaultRecovery, CeLslmHandsOverBehindADeadBackhaulAndTheCloudAnswersOnceItIsBack)
+{
+    const Outcomes late = RunTimed({"mode=ce-lslm",
+                                    "faults.schedule=backhaul-down@0+1.5",
+                                    "recovery.fetch_timeout_s=0.3",
+                                    "recovery.ce_lslm_fallback=cloud"});
+    EXPECT_EQ(late.Count("completed_fallback"), 3u);
+    for (const auto& r : late.results.requests)
+    {
+        EXPECT_EQ(r.fallback, "cloud") << r.id;
+        EXPECT_GT(*r.GetTtft(), Seconds(1.5) - r.issued) << r.id; // the link came back first
+    }
+}
+
+TEST(FaultRecovery, AHandedOverRequestPastItsDeadlineIsCancelledAtTheCloud)
+{
+    // The cloud answers the requests handed over in 0.12 s to 0.21 s: the deadline cuts them
+    // off mid-answer, and the tokens the cloud has already sent are dropped quietly at the edge.
+    const Outcomes late =
+        RunEveryFetchFailing({"recovery.ce_lslm_fallback=cloud", "workload.deadline_s=0.1"});
+    EXPECT_EQ(late.Failed("deadline"), 3u);
+    EXPECT_EQ(late.results.protocolErrors, 0u);
+    // The cancels reached the cloud: it stopped decoding before the answers' ends.
+    const Outcomes whole = RunEveryFetchFailing({"recovery.ce_lslm_fallback=cloud"});
+    EXPECT_LT(late.results.cloudComputeS, whole.results.cloudComputeS);
+}
+
 TEST(FaultRecovery, CorruptedKvChunksAreDetectedAndAskedForAgain)
 {
     // Every KV message sent before 0.6 s is corrupted (the first fetch's, and its re-requests

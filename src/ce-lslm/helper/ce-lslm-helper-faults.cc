@@ -7,7 +7,9 @@
 #include "ce-lslm-helper.h"
 #include "config-error.h"
 
+#include "ns3/context-kv-server.h"
 #include "ns3/double.h"
+#include "ns3/model-server.h"
 #include "ns3/nstime.h"
 #include "ns3/string.h"
 #include "ns3/uinteger.h"
@@ -47,6 +49,12 @@ CeLslmHelper::ConfigureFallback(Ptr<RequestServer> server) const
                               TimeValue(Seconds(m_config.GetDouble("recovery.fetch_timeout_s"))));
         fetcher->SetAttribute("MaxRerequests",
                               UintegerValue(m_config.GetInt("recovery.kv_rerequests")));
+    }
+    if (Ptr<ContextKvServer> cloud = DynamicCast<ContextKvServer>(server);
+        cloud && m_config.GetString("recovery.ce_lslm_fallback") == "cloud")
+    {
+        // The cloud answers what edges hand over with the LLM, on the KV service's engine.
+        cloud->SetAnswerer(DynamicCast<ModelServer>(MakeModelServer(TIER_CLOUD, ModelRole::LLM)));
     }
     if (Ptr<CeCollmEdgeServer> edge = DynamicCast<CeCollmEdgeServer>(server))
     {

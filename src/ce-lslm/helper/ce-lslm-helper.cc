@@ -495,6 +495,7 @@ CeLslmHelper::MakeCeLslmServer(ServingTier tier) const
     server->SetAttribute("BytesPerToken", bytesPerToken);
     server->SetAttribute("StoreBytes",
                          DoubleValue(m_config.GetDouble("ce_lslm.cloud_store_mb") * 1e6));
+    ConfigureFallback(server);
     return server;
 }
 

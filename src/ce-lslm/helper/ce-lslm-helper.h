@@ -184,7 +184,8 @@ class CeLslmHelper : public ServerFactory
     void ConfigureRecovery();
     /**
      * \brief Set a mode server's fallback attributes from the recovery section.
-     * \param server a CeLslmEdgeServer or a CeCollmEdgeServer
+     * \param server a CeLslmEdgeServer, a CeCollmEdgeServer, or a ContextKvServer (which gets
+     *        an answerer when edges fall back to the cloud)
      */
     void ConfigureFallback(Ptr<RequestServer> server) const;
     /**

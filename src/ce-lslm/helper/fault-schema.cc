@@ -163,9 +163,10 @@ RecoverySchema()
                      "before the fetch fails")},
          {"ce_lslm_fallback",
           S::Enum("edge-prefill",
-                  {"edge-prefill", "none"},
+                  {"edge-prefill", "cloud", "none"},
                   "ce-lslm: when a fetch fails, the edge computes the context's missing "
-                  "layers itself (edge-prefill), or the request fails (none)")},
+                  "layers itself (edge-prefill), hands the request over to the cloud LLM, "
+                  "query included (cloud), or the request fails (none)")},
          {"cloud_timeout_s",
           S::Number(0,
                     0,

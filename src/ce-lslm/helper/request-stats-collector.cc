@@ -344,14 +344,7 @@ RequestStatsCollector::OnRequestSent(uint64_t id, const RequestHeader& header)
     {
         record.context = header.GetContextId();
     }
-    auto found = m_tierOfTerminal.find(record.terminal);
-    const ServingTier tier = found == m_tierOfTerminal.end() ? TIER_CLOUD : found->second;
-    record.servedBy = ServingTierName(tier);
-    auto model = m_modelOfTier.find(tier);
-    if (model != m_modelOfTier.end())
-    {
-        std::tie(record.executedModel, record.declaredProfile) = model->second;
-    }
+    SetServedBy(record, TierOf(record.terminal));
     record.issued = Simulator::Now();
     m_index[id] = m_records.size();
     m_records.push_back(record);
@@ -405,15 +398,44 @@ RequestStatsCollector::OnRetried(uint64_t id, uint32_t attempt, const std::strin
         record->firstToken.reset();
         record->lastToken.reset();
         record->fallback.clear();
+        SetServedBy(*record, TierOf(record->terminal));
+    }
+}
+
+ServingTier
+RequestStatsCollector::TierOf(uint32_t terminal) const
+{
+    auto found = m_tierOfTerminal.find(terminal);
+    return found == m_tierOfTerminal.end() ? TIER_CLOUD : found->second;
+}
+
+void
+RequestStatsCollector::SetServedBy(RequestRecord& record, ServingTier tier) const
+{
+    record.servedBy = ServingTierName(tier);
+    auto model = m_modelOfTier.find(tier);
+    if (model != m_modelOfTier.end())
+    {
+        std::tie(record.executedModel, record.declaredProfile) = model->second;
     }
 }
 
 void
 RequestStatsCollector::OnFallback(uint64_t id, const std::string& how)
 {
-    if (RequestRecord* record = Find(id))
+    RequestRecord* record = Find(id);
+    if (!record)
     {
-        record->fallback = how;
+        return;
+    }
+    record->fallback = how;
+    if (how == ServingTierName(TIER_CLOUD))
+    {
+        // Handed over: the cloud answers it, and its compute is the cloud's from now on.
+        SetServedBy(*record, TIER_CLOUD);
+        record->queueing.reset();
+        record->admitted.reset();
+        record->compute.reset();
     }
 }
 

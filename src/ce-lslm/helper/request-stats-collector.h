@@ -241,6 +241,10 @@ class RequestStatsCollector
     void OnProtocolError(const std::string& what);
     /// \return the record of \p id, or nullptr if the request is unknown
     RequestRecord* Find(uint64_t id);
+    /// \return the tier that answers \p terminal's requests in the mode
+    ServingTier TierOf(uint32_t terminal) const;
+    /// \brief Record \p tier, its executed model and declared profile as answering \p record.
+    void SetServedBy(RequestRecord& record, ServingTier tier) const;
 
     std::vector<RequestRecord> m_records;             //!< in issue order
     std::map<uint64_t, std::size_t> m_index;          //!< request id -> position in m_records

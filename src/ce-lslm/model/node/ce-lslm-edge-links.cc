@@ -32,9 +32,9 @@ NS_LOG_COMPONENT_DEFINE("CeLslmEdgeLinks");
 bool
 CeLslmEdgeServer::HandleMessage(Ptr<FramedConnection> from, const ProtocolMessage& message)
 {
-    if (m_fetcher->HandleMessage(from, message))
+    if (m_fetcher->HandleMessage(from, message) || m_handover.HandleMessage(from, message))
     {
-        return true; // KV this edge fetched, or a failed fetch
+        return true; // KV this edge fetched, a failed fetch, or the cloud answering a fallback
     }
     const uint64_t id = message.header.GetRequestId();
     switch (message.header.GetType())
@@ -123,6 +123,7 @@ CeLslmEdgeServer::HandleConnectionClosed(Ptr<FramedConnection> connection)
 {
     m_peerBases.erase(connection);
     m_fetcher->HandleConnectionClosed(connection);
+    m_handover.HandleConnectionClosed(connection);
 }
 
 void
@@ -142,6 +143,7 @@ CeLslmEdgeServer::Restart()
     m_held.clear();
     m_peerBases.clear();
     m_neighbourHolds.clear();
+    m_handover.Clear();
     m_links = Links();
 }
 

@@ -103,14 +103,17 @@ CeLslmEdgeServer::GetTypeId()
                             "ns3::CeLslmEdgeServer::PlanTracedCallback")
             .AddAttribute("Fallback",
                           "What a request does when its context's KV fetch fails (an error, "
-                          "FetchTimeout, a lost link, chunks corrupted beyond the re-requests): "
-                          "'edge-prefill' answers it with KV the edge computes itself, 'none' "
-                          "fails it with 'upstream-unavailable'.",
+                          "the fetch client's Timeout, a lost link, chunks corrupted beyond the "
+                          "re-requests): 'edge-prefill' answers it with KV the edge computes "
+                          "itself, 'cloud' hands it over to the cloud LLM (its query leaves the "
+                          "edge domain; the cloud needs an answerer), 'none' fails it with "
+                          "'upstream-unavailable'.",
                           StringValue("edge-prefill"),
                           MakeStringAccessor(&CeLslmEdgeServer::m_fallback),
                           MakeStringChecker())
             .AddTraceSource("Fallback",
-                            "A request is answered by a fallback: (request id, 'edge-prefill').",
+                            "A request is answered by a fallback: (request id, 'edge-prefill' or "
+                            "'cloud').",
                             MakeTraceSourceAccessor(&CeLslmEdgeServer::m_fallbackTrace),
                             "ns3::RequestServer::FallbackTracedCallback")
             .AddTraceSource("StoreLookup",
@@ -132,6 +135,8 @@ CeLslmEdgeServer::CeLslmEdgeServer()
     , m_engine(CreateObject<ComputeEngine>())
     , m_fetcher(CreateObject<KvFetchClient>())
 {
+    m_fetcher->SetFailedCallback(MakeCallback(&CeLslmEdgeServer::HandleFetchFailed, this));
+    m_handover.SetCallbacks(TokenForwarder(), FailureForwarder());
 }
 
 void
@@ -437,7 +442,7 @@ CeLslmEdgeServer::HandleToken(uint64_t id, uint32_t index, bool last)
             EmitFailure(id, ErrorHeader::UPSTREAM_UNAVAILABLE);
             return;
         }
-        m_fallbackTrace(id, m_fallback);
+        m_fallbackTrace(id, "edge-prefill");
     }
     if (!active.answer)
     {
@@ -474,6 +479,50 @@ CeLslmEdgeServer::HandleRefused(uint64_t id)
 }
 
 void
+CeLslmEdgeServer::HandleFetchFailed(Ptr<ContextAssembly> assembly)
+{
+    auto current = m_assembling.find(assembly->GetContext());
+    if (m_fallback != "cloud" || current == m_assembling.end() || current->second != assembly)
+    {
+        assembly->FailOver(); // nothing for a complete or abandoned assembly
+        return;
+    }
+    // Its other fetches may still deliver: the abandoned assembly ignores them, and they keep
+    // the links' receivers in step with what the senders believe they hold.
+    m_assembling.erase(current);
+    assembly->Abandon();
+    std::vector<uint64_t> waiting;
+    for (const auto& [id, active] : m_active)
+    {
+        if (active.assembly == assembly)
+        {
+            waiting.push_back(id);
+        }
+    }
+    for (uint64_t id : waiting)
+    {
+        HandOverToCloud(id);
+    }
+}
+
+void
+CeLslmEdgeServer::HandOverToCloud(uint64_t id)
+{
+    Active& active = m_active.at(id);
+    const ServedRequest request = active.request;
+    active.pipeline->Cancel();
+    Drop(id);
+    m_fallbackTrace(id, m_fallback);
+    if (!m_handover.HandOver(request, m_links.upstream))
+    {
+        Simulator::ScheduleNow(&CeLslmEdgeServer::EmitFailure,
+                               this,
+                               id,
+                               ErrorHeader::UPSTREAM_UNAVAILABLE);
+    }
+}
+
+void
 CeLslmEdgeServer::Drop(uint64_t id)
 {
     auto found = m_active.find(id);
@@ -487,6 +536,10 @@ CeLslmEdgeServer::Drop(uint64_t id)
 void
 CeLslmEdgeServer::Cancel(uint64_t id)
 {
+    if (m_handover.Cancel(id))
+    {
+        return;
+    }
     auto found = m_active.find(id);
     if (found != m_active.end())
     {
@@ -498,7 +551,7 @@ CeLslmEdgeServer::Cancel(uint64_t id)
 uint32_t
 CeLslmEdgeServer::GetActiveRequests() const
 {
-    return static_cast<uint32_t>(m_active.size());
+    return static_cast<uint32_t>(m_active.size()) + m_handover.GetCount();
 }
 
 void

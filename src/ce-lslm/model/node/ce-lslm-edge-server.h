@@ -11,6 +11,7 @@
 #include "kv-fetch-client.h"
 #include "kv-fetch-planner.h"
 #include "kv-layer-sender.h"
+#include "request-handover.h"
 #include "request-quality.h"
 #include "request-server.h"
 #include "workload-trace.h"
@@ -49,6 +50,10 @@ namespace ns3
  * out) and are announced to the neighbours with CONTEXT_HELD; neighbours' fetches are served
  * from it. Quality is real: the SLM answers from the assembled cache (lossy received KV
  * included) and is scored against the cloud LLM's choices.
+ *
+ * When a fetch fails, Fallback decides: the edge computes the missing layers itself
+ * (edge-prefill), hands the context's waiting requests over to the cloud LLM, query included
+ * (cloud; the assembly is abandoned), or fails them (none).
  */
 class CeLslmEdgeServer : public RequestServer
 {
@@ -155,6 +160,10 @@ class CeLslmEdgeServer : public RequestServer
     void HandleToken(uint64_t id, uint32_t index, bool last);
     /// \brief The engine refused a request's stage.
     void HandleRefused(uint64_t id);
+    /// \brief A fetch of \p assembly failed: fail it over, or give it up (Fallback = cloud).
+    void HandleFetchFailed(Ptr<ContextAssembly> assembly);
+    /// \brief Hand a request waiting for a failed context over to the cloud.
+    void HandOverToCloud(uint64_t id);
     /// \brief Forget a request.
     void Drop(uint64_t id);
     /// \return expected payload bytes of one layer with \p codec for \p context
@@ -171,7 +180,7 @@ class CeLslmEdgeServer : public RequestServer
     std::string m_peerCodec;     //!< codec of edge-edge transfers
     double m_storeBytes;         //!< store budget, bytes (0: device memory left)
     bool m_edgeEdge;             //!< fetch from neighbours
-    std::string m_fallback;      //!< when a fetch fails: "edge-prefill" or "none"
+    std::string m_fallback;      //!< when a fetch fails: "edge-prefill", "cloud" or "none"
     uint32_t m_bytesPerToken;    //!< text bytes per declared token
 
     // Models and configuration
@@ -192,6 +201,7 @@ class CeLslmEdgeServer : public RequestServer
     std::map<uint32_t, Ptr<ContextAssembly>> m_assembling; //!< in progress
     std::map<uint64_t, Active> m_active;                   //!< requests
     Ptr<KvFetchClient> m_fetcher;                          //!< the fetches in flight
+    RequestHandover m_handover;                            //!< requests handed to the cloud
     std::map<Ptr<FramedConnection>, std::map<int64_t, int64_t>> m_peerBases; //!< served peers
     std::map<uint32_t, std::set<uint32_t>> m_neighbourHolds; //!< neighbour -> contexts it holds
     std::set<uint32_t> m_fetchedFromCloud;                   //!< contexts the cloud has had

@@ -115,7 +115,7 @@ ContextAssembly::Deliver(uint32_t layer,
                          KvDataHeader::Origin origin,
                          const std::string& signature)
 {
-    if (m_complete || m_failedOver || layer < m_localEnd || layer >= m_arrived.size()
+    if (m_complete || m_failedOver || m_abandoned || layer < m_localEnd || layer >= m_arrived.size()
         || m_arrived[layer])
     {
         return; // a layer that is computed here, already in, or no longer awaited
@@ -141,7 +141,7 @@ ContextAssembly::Deliver(uint32_t layer,
 void
 ContextAssembly::FailOver()
 {
-    if (m_complete || m_failedOver)
+    if (m_complete || m_failedOver || m_abandoned)
     {
         return;
     }
@@ -170,6 +170,30 @@ ContextAssembly::FailOver()
     else if (localDone)
     {
         SubmitLocal(m_localEnd, static_cast<uint32_t>(m_available.size()), true);
+    }
+}
+
+void
+ContextAssembly::Abandon()
+{
+    if (m_complete || m_abandoned)
+    {
+        return;
+    }
+    NS_LOG_INFO("context " << m_setup.context << ": abandoned");
+    m_abandoned = true;
+    CancelJobs();
+    m_pipelines.clear();
+}
+
+void
+ContextAssembly::CancelJobs()
+{
+    if (m_setup.engine)
+    {
+        const uint64_t job = ContextAssembly::CONTEXT_JOB | m_setup.context;
+        m_setup.engine->Cancel(job);
+        m_setup.engine->Cancel(job | FAILOVER_JOB);
     }
 }
 
@@ -276,9 +300,19 @@ ContextAssembly::HasFailedOver() const
     return m_failedOver;
 }
 
+bool
+ContextAssembly::IsAbandoned() const
+{
+    return m_abandoned;
+}
+
 void
 ContextAssembly::DoDispose()
 {
+    if (!m_complete && !m_abandoned) // an abandoned one's ids may be a new assembly's by now
+    {
+        CancelJobs();
+    }
     m_pipelines.clear();
     m_setup.onComplete = CompleteCallback();
     m_setup.engine = nullptr;

@@ -90,6 +90,12 @@ class ContextAssembly : public Object
     void FailOver();
 
     /**
+     * \brief Give the context up (its requests go elsewhere): stop its jobs, stop announcing,
+     * ignore whatever still arrives. A later request of the context starts a new assembly.
+     */
+    void Abandon();
+
+    /**
      * \brief Announce this assembly's layers to a request's pipeline: those available now at
      * once, the others as they become available.
      * \param pipeline the pipeline (its plan has localLayers = 0)
@@ -112,6 +118,8 @@ class ContextAssembly : public Object
     const std::vector<KvDataHeader::Origin>& GetOrigins() const;
     /// \return whether the fetch failed over to local computation
     bool HasFailedOver() const;
+    /// \return whether the assembly was abandoned
+    bool IsAbandoned() const;
 
   protected:
     void DoDispose() override;
@@ -132,6 +140,8 @@ class ContextAssembly : public Object
     bool AllLoaded() const;
     /// \brief If every layer is available: finish the cache, report completion.
     void CheckComplete();
+    /// \brief Take this assembly's jobs off the engine (their callbacks would come too late).
+    void CancelJobs();
 
     Setup m_setup;                                 //!< setup
     std::optional<llm::KvCache> m_cache;           //!< the context's KV (executed model)
@@ -143,6 +153,7 @@ class ContextAssembly : public Object
     uint32_t m_localEnd{0};                        //!< layers [0, m_localEnd) computed here
     bool m_localSubmitted{false};                  //!< the local job was submitted
     bool m_failedOver{false};                      //!< FailOver called
+    bool m_abandoned{false};                       //!< Abandon called
     bool m_complete{false};                        //!< every layer available
 };
 

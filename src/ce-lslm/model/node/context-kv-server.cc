@@ -53,6 +53,11 @@ ContextKvServer::GetTypeId()
                             "Fault injection corrupted a KV_DATA message on its way out.",
                             MakeTraceSourceAccessor(&ContextKvServer::m_corruptedTrace),
                             "ns3::ContextKvServer::KvCorruptedTracedCallback")
+            .AddTraceSource("Scored",
+                            "The cloud LLM answered a request an edge handed over (fallback "
+                            "to the cloud; see SetAnswerer): (request id, quality).",
+                            MakeTraceSourceAccessor(&ContextKvServer::m_scoredTrace),
+                            "ns3::ModelServer::ScoredTracedCallback")
             .AddTraceSource("KvSent",
                             "A layer of context KV was sent: (fetch, context, layer, stream "
                             "bytes, wire bytes).",
@@ -92,6 +97,25 @@ ContextKvServer::SetDeclaredEdge(const ModelProfile& declaredEdge)
     m_declaredEdge = declaredEdge;
 }
 
+void
+ContextKvServer::SetAnswerer(Ptr<ModelServer> answerer)
+{
+    NS_ABORT_MSG_UNLESS(answerer, "ContextKvServer::SetAnswerer: null answerer");
+    m_answerer = answerer;
+    m_answerer->SetEngine(m_engine); // prefill jobs carry CONTEXT_JOB, requests their own ids
+    m_answerer->SetTokenCallback(TokenForwarder());
+    m_answerer->SetFailureCallback(FailureForwarder());
+    m_answerer->TraceConnectWithoutContext(
+        "Scored",
+        MakeCallback(&TracedCallback<uint64_t, const RequestQuality&>::operator(), &m_scoredTrace));
+}
+
+Ptr<ModelServer>
+ContextKvServer::GetAnswerer() const
+{
+    return m_answerer;
+}
+
 Ptr<ComputeEngine>
 ContextKvServer::GetEngine() const
 {
@@ -119,6 +143,11 @@ ContextKvServer::GetPrefills() const
 void
 ContextKvServer::Serve(const ServedRequest& request)
 {
+    if (m_answerer)
+    {
+        m_answerer->Serve(request); // an edge fell back to the cloud
+        return;
+    }
     // In this mode queries stay in the edge domain: one reaching the cloud is a wiring error
     // of a scenario, answered, not served.
     NS_LOG_WARN("request " << request.id << " reached the cloud's context KV service");
@@ -126,8 +155,21 @@ ContextKvServer::Serve(const ServedRequest& request)
 }
 
 void
-ContextKvServer::Cancel(uint64_t /* id */)
+ContextKvServer::Cancel(uint64_t id)
 {
+    if (m_answerer)
+    {
+        m_answerer->Cancel(id);
+    }
+}
+
+void
+ContextKvServer::Restart()
+{
+    if (m_answerer)
+    {
+        m_answerer->Restart();
+    }
 }
 
 uint32_t
@@ -138,7 +180,7 @@ ContextKvServer::GetActiveRequests() const
     {
         waiting += fetches.size();
     }
-    return static_cast<uint32_t>(waiting);
+    return static_cast<uint32_t>(waiting) + (m_answerer ? m_answerer->GetActiveRequests() : 0);
 }
 
 std::string
@@ -390,6 +432,11 @@ ContextKvServer::DoDispose()
     m_waiting.clear();
     m_bases.clear();
     m_projected.clear();
+    if (m_answerer)
+    {
+        m_answerer->Dispose();
+        m_answerer = nullptr;
+    }
     if (m_engine)
     {
         m_engine->Dispose();

@@ -7,6 +7,7 @@
 
 #include "context-kv-store.h"
 #include "kv-layer-sender.h"
+#include "model-server.h"
 #include "request-server.h"
 #include "workload-trace.h"
 
@@ -28,7 +29,8 @@ namespace ns3
  * \brief The cloud of the CE-LSLM mode: a context KV service. It answers CONTEXT_FETCH
  * messages from edges with the cloud LLM's KV of the shared context, aligned to the edge model
  * and compressed, one KV_DATA message per layer. It never sees a query: a REQUEST reaching it
- * is refused.
+ * is refused, unless the edges may fall back to the cloud (SetAnswerer): then the cloud LLM
+ * answers the requests an edge hands over, on the same engine as the context prefills.
  *
  * Context KV store: the cloud prefills a context once (a prefill-only job on its compute
  * engine, priced with the declared cloud model) and keeps its KV while it fits the store's
@@ -56,6 +58,16 @@ class ContextKvServer : public RequestServer
     /// \param declaredEdge the edge's declared model (sizes the KV on the wire)
     void SetDeclaredEdge(const ModelProfile& declaredEdge);
 
+    /**
+     * \brief Answer the REQUEST messages edges send when they fall back to the cloud (CE-LSLM's
+     * cloud-only fallback), with \p answerer computing on this server's engine. Without an
+     * answerer, a REQUEST is refused (REJECTED).
+     * \param answerer the cloud LLM's model server
+     */
+    void SetAnswerer(Ptr<ModelServer> answerer);
+    /// \return the answerer, or null
+    Ptr<ModelServer> GetAnswerer() const;
+
     /// \return the cloud's compute engine (configure its profiles here)
     Ptr<ComputeEngine> GetEngine() const override;
     std::string GetModelName() const override;
@@ -69,6 +81,9 @@ class ContextKvServer : public RequestServer
     uint32_t GetActiveRequests() const override;
     bool HandleMessage(Ptr<FramedConnection> from, const ProtocolMessage& message) override;
     void HandleConnectionClosed(Ptr<FramedConnection> connection) override;
+    /// \brief A restart loses the answerer's resident contexts (the KV store is kept: the
+    /// cloud does not crash in this model).
+    void Restart() override;
 
     /**
      * \param model an executed model
@@ -147,6 +162,7 @@ class ContextKvServer : public RequestServer
     std::optional<KvLayerSender> m_sender;                    //!< encodes and sends layers
     double m_corruption{0};                                   //!< fault: chance per message
     Ptr<UniformRandomVariable> m_corruptionRandom;            //!< fault: its draws
+    Ptr<ModelServer> m_answerer;                              //!< fallback answers, or null
     ModelProfile m_declaredEdge;                              //!< sizes KV on the wire
     uint32_t m_bytesPerToken;                                 //!< text bytes per declared token
     double m_storeBytes;                                      //!< StoreBytes attribute
@@ -159,6 +175,7 @@ class ContextKvServer : public RequestServer
     TracedCallback<uint32_t, bool> m_lookupTrace;                        //!< store lookup
     TracedCallback<uint64_t, uint32_t, uint32_t> m_corruptedTrace;       //!< fault injected
     TracedCallback<uint32_t> m_prefilledTrace;                           //!< prefill done
+    TracedCallback<uint64_t, const RequestQuality&> m_scoredTrace;       //!< fallback answer
     TracedCallback<uint64_t, uint32_t, uint32_t, uint32_t, uint32_t> m_kvSentTrace; //!< sent
 };
 

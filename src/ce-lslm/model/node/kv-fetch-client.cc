@@ -131,8 +131,15 @@ KvFetchClient::Send(Pending fetch, uint32_t begin, uint32_t end, bool refresh)
                          static_cast<uint16_t>(begin),
                          static_cast<uint16_t>(end));
     header.SetRefresh(refresh);
+    const bool closed = fetch.link->IsClosed();
     fetch.link->Send(MakeContextFetchMessage(id, header, fetch.codec));
     Pending& pending = m_pending[id] = std::move(fetch);
+    if (closed)
+    {
+        // A link that ended before its owner gave a new one: the fetch would wait forever.
+        pending.timeout = Simulator::ScheduleNow(&KvFetchClient::Fail, this, id, "lost-link");
+        return;
+    }
     ArmTimeout(id, pending);
 }
 
@@ -144,6 +151,12 @@ KvFetchClient::ArmTimeout(uint64_t id, Pending& fetch)
     {
         fetch.timeout = Simulator::Schedule(m_timeout, &KvFetchClient::Fail, this, id, "timeout");
     }
+}
+
+void
+KvFetchClient::SetFailedCallback(FailedCallback callback)
+{
+    m_failedCallback = callback;
 }
 
 void
@@ -267,7 +280,14 @@ KvFetchClient::Finish(uint64_t id, bool failed)
     m_pending.erase(id);
     if (failed)
     {
-        fetch.assembly->FailOver();
+        if (m_failedCallback.IsNull())
+        {
+            fetch.assembly->FailOver();
+        }
+        else
+        {
+            m_failedCallback(fetch.assembly);
+        }
         return;
     }
     if (fetch.pieces < 2 || Simulator::Now() <= fetch.firstArrival)
@@ -318,6 +338,7 @@ KvFetchClient::DoDispose()
     }
     m_pending.clear();
     m_receivers.clear();
+    m_failedCallback = FailedCallback();
     Object::DoDispose();
 }
 

@@ -28,9 +28,10 @@ namespace ns3
  * \ingroup ce-lslm
  * \brief A CE-LSLM edge's side of its context KV fetches: it sends CONTEXT_FETCH messages,
  * decodes the KV_DATA pieces that answer them (one KvReceiver per link, which keeps the bases
- * it has received), hands each layer to its ContextAssembly, fails the assembly over to local
- * computation when a fetch fails, and learns what the planner needs: each link's rate (from the
- * inter-arrival of a fetch's pieces) and each codec's bytes per context token and layer.
+ * it has received), hands each layer to its ContextAssembly, reports a failed fetch (by default
+ * failing the assembly over to local computation), and learns what the planner needs: each link's
+ * rate (from the inter-arrival of a fetch's pieces) and each codec's bytes per context token and
+ * layer.
  */
 class KvFetchClient : public Object
 {
@@ -78,6 +79,15 @@ class KvFetchClient : public Object
                const std::string& codec,
                int64_t contextTokens);
 
+    /// Called when a fetch fails: (the assembly it was for).
+    using FailedCallback = Callback<void, Ptr<ContextAssembly>>;
+    /**
+     * \brief Who decides what a failed fetch's assembly does (the server's fallback policy).
+     * Without one, the assembly fails over to local computation (ContextAssembly::FailOver).
+     * \param callback called once per failed fetch, after the FetchFailed trace
+     */
+    void SetFailedCallback(FailedCallback callback);
+
     /**
      * \param from the connection it came on
      * \param message a message
@@ -85,10 +95,10 @@ class KvFetchClient : public Object
      */
     bool HandleMessage(Ptr<FramedConnection> from, const ProtocolMessage& message);
 
-    /// \param connection a link that ended: its fetches fail over, its bases are forgotten
+    /// \param connection a link that ended: its fetches fail, its bases are forgotten
     void HandleConnectionClosed(Ptr<FramedConnection> connection);
 
-    /// \brief The edge restarted: every fetch fails over, every link's receiver is forgotten.
+    /// \brief The edge restarted: every fetch fails, every link's receiver is forgotten.
     void FailAll();
 
     /**
@@ -152,7 +162,7 @@ class KvFetchClient : public Object
      */
     void ArmTimeout(uint64_t id, Pending& fetch);
     /**
-     * \brief A fetch failed: trace it and fail its context over to the edge.
+     * \brief A fetch failed: trace it and report it (FailedCallback).
      * \param id the fetch
      * \param reason why
      */
@@ -160,7 +170,7 @@ class KvFetchClient : public Object
 
     /// \brief A piece of KV arrived.
     void HandleKvData(Ptr<FramedConnection> from, const ProtocolMessage& message);
-    /// \brief A fetch ended: learn the link's rate unless it failed (then fail over), forget it.
+    /// \brief A fetch ended: learn the link's rate unless it failed (then report it), forget it.
     void Finish(uint64_t id, bool failed);
 
     std::shared_ptr<const kv::KvAlignment> m_alignment; //!< stream geometry
@@ -169,6 +179,7 @@ class KvFetchClient : public Object
     Time m_timeout;                                     //!< fail a silent fetch after this
     uint32_t m_maxRerequests{2};                        //!< re-requests of a corrupted layer
     uint64_t m_next{0};                                 //!< fetch counter
+    FailedCallback m_failedCallback;                    //!< decides on failed fetches
     std::map<uint64_t, Pending> m_pending;              //!< fetches in flight
     std::map<Ptr<FramedConnection>, std::unique_ptr<kv::KvReceiver>> m_receivers; //!< per link
     KvFetchPlanner::Link m_cloud;                          //!< backhaul estimate

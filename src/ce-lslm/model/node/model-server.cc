@@ -84,6 +84,14 @@ ModelServer::GetEngine() const
     return m_engine;
 }
 
+void
+ModelServer::SetEngine(Ptr<ComputeEngine> engine)
+{
+    NS_ABORT_MSG_UNLESS(engine, "ModelServer::SetEngine: null engine");
+    NS_ABORT_MSG_UNLESS(m_active.empty(), "ModelServer::SetEngine: requests in progress");
+    m_engine = engine;
+}
+
 std::string
 ModelServer::CheckItem(const WorkloadTrace& workload,
                        const ServedRequest& request,

@@ -56,6 +56,13 @@ class ModelServer : public RequestServer
     std::string GetModelName() const override;
     /// \return the node's compute engine (configure its profiles and attributes here)
     Ptr<ComputeEngine> GetEngine() const override;
+    /**
+     * \brief Compute on another server's engine instead of an own one (a node whose
+     * accelerator serves two kinds of work, e.g. a cloud that also answers requests next to
+     * its context KV service). Job ids must not collide: this server uses request ids.
+     * \param engine the engine (configured by its owner)
+     */
+    void SetEngine(Ptr<ComputeEngine> engine);
 
     void Serve(const ServedRequest& request) override;
     void Cancel(uint64_t id) override;

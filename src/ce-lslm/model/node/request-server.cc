@@ -121,4 +121,28 @@ RequestServer::EmitFailure(uint64_t id, ErrorHeader::Code code) const
     }
 }
 
+RequestServer::TokenCallback
+RequestServer::TokenForwarder()
+{
+    return MakeCallback(&RequestServer::ForwardToken, this);
+}
+
+RequestServer::FailureCallback
+RequestServer::FailureForwarder()
+{
+    return MakeCallback(&RequestServer::ForwardFailure, this);
+}
+
+void
+RequestServer::ForwardToken(uint64_t id, uint32_t index, bool last, std::string text)
+{
+    EmitToken(id, index, last, text);
+}
+
+void
+RequestServer::ForwardFailure(uint64_t id, ErrorHeader::Code code)
+{
+    EmitFailure(id, code);
+}
+
 } // namespace ns3

@@ -183,7 +183,18 @@ class RequestServer : public Object
      */
     void EmitFailure(uint64_t id, ErrorHeader::Code code) const;
 
+    /// \return a callback that reports tokens produced elsewhere (a helper server, another
+    /// node) as this server's, through whatever token callback it has when they come
+    TokenCallback TokenForwarder();
+    /// \return a callback that reports failures as this server's (see TokenForwarder)
+    FailureCallback FailureForwarder();
+
   private:
+    /// \brief EmitToken, in the signature of a TokenCallback.
+    void ForwardToken(uint64_t id, uint32_t index, bool last, std::string text);
+    /// \brief EmitFailure, in the signature of a FailureCallback.
+    void ForwardFailure(uint64_t id, ErrorHeader::Code code);
+
     TokenCallback m_tokenCallback;     //!< produced tokens
     FailureCallback m_failureCallback; //!< failed requests
 };

@@ -680,6 +680,12 @@ FramedConnection::IsConnected() const
     return m_state == CONNECTED;
 }
 
+bool
+FramedConnection::IsClosed() const
+{
+    return m_state == CLOSED || m_closeRequested;
+}
+
 const std::string&
 FramedConnection::GetLastError() const
 {

@@ -258,6 +258,12 @@ class FramedConnection : public Object
     bool IsConnected() const;
 
     /**
+     * \return true once the connection has ended or Close() was called: messages sent now are
+     * dropped
+     */
+    bool IsClosed() const;
+
+    /**
      * \return the description of the last error (socket or framing), empty if none
      */
     const std::string& GetLastError() const;
