@@ -17,6 +17,7 @@
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
 
+#include <algorithm>
 #include <gtest/gtest.h>
 #include <map>
 #include <sstream>
@@ -43,6 +44,17 @@ struct Outcomes
     uint64_t Effect(const std::string& what) const
     {
         return summary.at("faults").at("effects").at(what).get<uint64_t>();
+    }
+
+    /// \param how a fallback \return how many requests took it, whatever their outcome
+    std::size_t TookFallback(const std::string& how) const
+    {
+        return std::count_if(results.requests.begin(),
+                             results.requests.end(),
+                             [&how](const RequestRecord& r)
+                             {
+                                 return r.fallback == how;
+                             });
     }
 
     /// \param reason a failure reason \return how many requests failed for it
@@ -248,10 +260,7 @@ TEST(FaultRecovery, CeLslmHandsRequestsOverToTheCloudWhenTheFetchFails)
                                        "recovery.ce_lslm_fallback=cloud",
                                        "recovery.retries=0"});
     EXPECT_EQ(refused.Failed("overloaded"), 3u);
-    for (const auto& r : refused.results.requests)
-    {
-        EXPECT_EQ(r.fallback, "cloud") << r.id;
-    }
+    EXPECT_EQ(refused.TookFallback("cloud"), 3u);
 }
 
 TEST(FaultRecovery, CeLslmHandsOverBehindADeadBackhaulAndTheCloudAnswersOnceItIsBack)
@@ -261,9 +270,9 @@ TEST(FaultRecovery, CeLslmHandsOverBehindADeadBackhaulAndTheCloudAnswersOnceItIs
                                     "recovery.fetch_timeout_s=0.3",
                                     "recovery.ce_lslm_fallback=cloud"});
     EXPECT_EQ(late.Count("completed_fallback"), 3u);
+    EXPECT_EQ(late.TookFallback("cloud"), 3u);
     for (const auto& r : late.results.requests)
     {
-        EXPECT_EQ(r.fallback, "cloud") << r.id;
         EXPECT_GT(*r.GetTtft(), Seconds(1.5) - r.issued) << r.id; // the link came back first
     }
 }
@@ -297,10 +306,7 @@ TEST(FaultRecovery, CorruptedKvChunksAreDetectedAndAskedForAgain)
     EXPECT_EQ(repaired.Effect("fetches_failed"), 0u);
     EXPECT_EQ(repaired.Count("completed"), 3u);
     // With every message corrupted, the re-requests run out: the edge computes the context.
-    const Outcomes givenUp = RunTimed({"mode=ce-lslm",
-                                       "faults.schedule=kv-corruption@0+10",
-                                       "faults.kv_corruption=1",
-                                       "recovery.kv_rerequests=2"});
+    const Outcomes givenUp = RunEveryFetchFailing({"recovery.kv_rerequests=2"});
     EXPECT_GE(givenUp.Effect("fetches_failed"), 1u);
     EXPECT_EQ(givenUp.Count("completed_fallback"), 3u);
 }
