@@ -258,7 +258,6 @@ EdgeApp::SetEdgeIndex(uint32_t edge)
 void
 EdgeApp::OpenLinks()
 {
-    RequestServer::Links& links = m_links;
     m_linksOpen = true;
     if (!m_neighbours.empty())
     {
@@ -272,9 +271,9 @@ EdgeApp::OpenLinks()
         AttachPeer(peer);
         peer->Connect(Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId()),
                       InetSocketAddress(address, m_peerPort));
-        links.neighbours[edge] = peer;
+        m_links.neighbours[edge] = peer;
     }
-    GetServer()->SetLinks(links);
+    GetServer()->SetLinks(m_links);
 }
 
 void

@@ -466,15 +466,13 @@ void
 TerminalApp::HandleDeadline(uint64_t requestId)
 {
     NS_LOG_FUNCTION(this << requestId);
-    if (m_outstanding.at(requestId).retry.IsRunning())
-    {
-        // Between two attempts: nobody is answering it.
-    }
-    else if (GetServer())
+    // Between two attempts nobody is answering it: there is nothing to cancel.
+    const bool answering = !m_outstanding.at(requestId).retry.IsRunning();
+    if (answering && GetServer())
     {
         GetServer()->Cancel(requestId);
     }
-    else if (m_connection)
+    else if (answering && m_connection)
     {
         m_connection->Send(MakeCancelMessage(requestId));
         m_cancelled.insert(requestId); // its tokens in flight are dropped quietly
