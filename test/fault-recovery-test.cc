@@ -8,13 +8,17 @@
 
 #include "serving-test-utils.h"
 
+#include "ns3/ce-collm-edge-server.h"
+#include "ns3/ce-lslm-edge-server.h"
 #include "ns3/ce-lslm-helper.h"
 #include "ns3/config-error.h"
 #include "ns3/config.h"
+#include "ns3/enum.h"
 #include "ns3/fault-injector.h"
 #include "ns3/rng-seed-manager.h"
 #include "ns3/scenario-summary.h"
 #include "ns3/simulator.h"
+#include "ns3/string.h"
 #include "ns3/uinteger.h"
 
 #include <algorithm>
@@ -129,6 +133,30 @@ TEST(FaultSchedule, ParsesEntriesAndNamesWhatIsWrong)
     {
         EXPECT_NE(std::string(error.what()).find("faults.schedule"), std::string::npos);
         EXPECT_NE(std::string(error.what()).find("blackout"), std::string::npos);
+    }
+}
+
+TEST(FaultRecovery, FallbackPoliciesHaveNamesAndUnknownNamesAreRefused)
+{
+    Ptr<CeLslmEdgeServer> lslm = CreateObject<CeLslmEdgeServer>();
+    EXPECT_TRUE(lslm->SetAttributeFailSafe("Fallback", StringValue("cloud")));
+    EnumValue policy;
+    lslm->GetAttribute("Fallback", policy);
+    EXPECT_EQ(policy.Get(), CeLslmEdgeServer::FALLBACK_CLOUD);
+    EXPECT_FALSE(lslm->SetAttributeFailSafe("Fallback", StringValue("standalone")));
+    Ptr<CeCollmEdgeServer> collm = CreateObject<CeCollmEdgeServer>();
+    EXPECT_TRUE(collm->SetAttributeFailSafe("Fallback", StringValue("none")));
+    EXPECT_FALSE(collm->SetAttributeFailSafe("Fallback", StringValue("cloud")));
+    try
+    {
+        ConfigJson document = ConfigJson::object();
+        ScenarioConfig::ApplyOverride(document, "recovery.ce_lslm_fallback=clod");
+        ScenarioConfig config(document, "test");
+        FAIL() << "an unknown fallback was accepted";
+    }
+    catch (const ConfigError& error)
+    {
+        EXPECT_NE(std::string(error.what()).find("recovery.ce_lslm_fallback"), std::string::npos);
     }
 }
 

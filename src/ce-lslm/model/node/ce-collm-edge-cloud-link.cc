@@ -132,7 +132,7 @@ CeCollmEdgeServer::HandleCloudTimeout(uint64_t id)
 bool
 CeCollmEdgeServer::FallBack(Session& s, const std::string& why, ErrorHeader::Code code)
 {
-    if (m_fallback != "standalone")
+    if (m_fallback != FALLBACK_STANDALONE)
     {
         Fail(s.id, code);
         return false;
@@ -140,7 +140,7 @@ CeCollmEdgeServer::FallBack(Session& s, const std::string& why, ErrorHeader::Cod
     NS_LOG_INFO("request " << s.id << " goes on standalone: " << why);
     s.standalone = true;
     s.cloudTimer.Cancel();
-    m_fallbackTrace(s.id, m_fallback);
+    m_fallbackTrace(s.id, "standalone");
     // Every later deferral takes the last exit head's choice instead; its cost is the same
     // step job (every edge layer and head), without the upload.
     const auto last = static_cast<int32_t>(m_exits.size()) - 1;

@@ -9,6 +9,7 @@
 #include "ns3/boolean.h"
 #include "ns3/byte-tokenizer.h"
 #include "ns3/double.h"
+#include "ns3/enum.h"
 #include "ns3/integer.h"
 #include "ns3/llm-error.h"
 #include "ns3/log.h"
@@ -129,9 +130,9 @@ CeCollmEdgeServer::GetTypeId()
                           "no token within CloudTimeout): 'standalone' goes on at the edge, "
                           "every later token taking the last exit head's choice; 'none' fails "
                           "it.",
-                          StringValue("standalone"),
-                          MakeStringAccessor(&CeCollmEdgeServer::m_fallback),
-                          MakeStringChecker())
+                          EnumValue(FALLBACK_STANDALONE),
+                          MakeEnumAccessor(&CeCollmEdgeServer::m_fallback),
+                          MakeEnumChecker(FALLBACK_STANDALONE, "standalone", FALLBACK_NONE, "none"))
             .AddAttribute("CloudTimeout",
                           "Time a deferred token may wait for the cloud's answer before the "
                           "request falls back, in s; 0: wait for ever.",
@@ -159,6 +160,7 @@ CeCollmEdgeServer::CeCollmEdgeServer()
     , m_splitLayer(-1)
     , m_threshold(0.8)
     , m_standalone(false)
+    , m_fallback(FALLBACK_STANDALONE)
     , m_precision("fp16")
     , m_contextCache(true)
     , m_bytesPerToken(4)

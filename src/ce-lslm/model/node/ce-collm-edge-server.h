@@ -53,6 +53,14 @@ class CeCollmEdgeServer : public RequestServer
      * \return the object TypeId
      */
     static TypeId GetTypeId();
+
+    /// What a request does when the cloud fails it (attribute Fallback).
+    enum Fallback
+    {
+        FALLBACK_STANDALONE, //!< it goes on at the edge alone
+        FALLBACK_NONE        //!< it fails
+    };
+
     CeCollmEdgeServer();
 
     /**
@@ -189,7 +197,7 @@ class CeCollmEdgeServer : public RequestServer
     std::string m_exitLayers; //!< attribute: executed exit layers ("": all up to the split)
     double m_threshold;       //!< attribute: exit threshold
     bool m_standalone;        //!< attribute: never defer
-    std::string m_fallback;   //!< attribute: "standalone" or "none"
+    Fallback m_fallback;      //!< attribute: when the cloud fails a request
     Time m_cloudTimeout;      //!< attribute: deferral timeout (0: none)
     std::string m_precision;  //!< attribute: hidden-state precision
     bool m_contextCache;      //!< attribute: keep contexts resident

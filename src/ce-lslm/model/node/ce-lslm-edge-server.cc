@@ -108,9 +108,14 @@ CeLslmEdgeServer::GetTypeId()
                           "itself, 'cloud' hands it over to the cloud LLM (its query leaves the "
                           "edge domain; the cloud needs an answerer), 'none' fails it with "
                           "'upstream-unavailable'.",
-                          StringValue("edge-prefill"),
-                          MakeStringAccessor(&CeLslmEdgeServer::m_fallback),
-                          MakeStringChecker())
+                          EnumValue(FALLBACK_EDGE_PREFILL),
+                          MakeEnumAccessor(&CeLslmEdgeServer::m_fallback),
+                          MakeEnumChecker(FALLBACK_EDGE_PREFILL,
+                                          "edge-prefill",
+                                          FALLBACK_CLOUD,
+                                          "cloud",
+                                          FALLBACK_NONE,
+                                          "none"))
             .AddTraceSource("Fallback",
                             "A request is answered by a fallback: (request id, 'edge-prefill' or "
                             "'cloud').",
@@ -131,6 +136,7 @@ CeLslmEdgeServer::CeLslmEdgeServer()
     , m_peerCodec("q8+rans")
     , m_storeBytes(0)
     , m_edgeEdge(true)
+    , m_fallback(FALLBACK_EDGE_PREFILL)
     , m_bytesPerToken(4)
     , m_engine(CreateObject<ComputeEngine>())
     , m_fetcher(CreateObject<KvFetchClient>())
@@ -436,7 +442,7 @@ CeLslmEdgeServer::HandleToken(uint64_t id, uint32_t index, bool last)
     Active& active = found->second;
     if (!active.answer && active.assembly->HasFailedOver())
     {
-        if (m_fallback == "none")
+        if (m_fallback == FALLBACK_NONE)
         {
             Drop(id);
             EmitFailure(id, ErrorHeader::UPSTREAM_UNAVAILABLE);
@@ -482,7 +488,8 @@ void
 CeLslmEdgeServer::HandleFetchFailed(Ptr<ContextAssembly> assembly)
 {
     auto current = m_assembling.find(assembly->GetContext());
-    if (m_fallback != "cloud" || current == m_assembling.end() || current->second != assembly)
+    if (m_fallback != FALLBACK_CLOUD || current == m_assembling.end()
+        || current->second != assembly)
     {
         assembly->FailOver(); // nothing for a complete or abandoned assembly
         return;
@@ -512,7 +519,7 @@ CeLslmEdgeServer::HandOverToCloud(uint64_t id)
     const ServedRequest request = active.request;
     active.pipeline->Cancel();
     Drop(id);
-    m_fallbackTrace(id, m_fallback);
+    m_fallbackTrace(id, "cloud");
     if (!m_handover.HandOver(request, m_links.upstream))
     {
         Simulator::ScheduleNow(&CeLslmEdgeServer::EmitFailure,

@@ -64,6 +64,14 @@ class CeLslmEdgeServer : public RequestServer
      */
     static TypeId GetTypeId();
 
+    /// What a request does when its context's KV fetch fails (attribute Fallback).
+    enum Fallback
+    {
+        FALLBACK_EDGE_PREFILL, //!< the edge computes the missing layers itself
+        FALLBACK_CLOUD,        //!< the request is handed over to the cloud LLM
+        FALLBACK_NONE          //!< the request fails
+    };
+
     CeLslmEdgeServer();
 
     /// \param model the edge's executed SLM
@@ -180,7 +188,7 @@ class CeLslmEdgeServer : public RequestServer
     std::string m_peerCodec;     //!< codec of edge-edge transfers
     double m_storeBytes;         //!< store budget, bytes (0: device memory left)
     bool m_edgeEdge;             //!< fetch from neighbours
-    std::string m_fallback;      //!< when a fetch fails: "edge-prefill", "cloud" or "none"
+    Fallback m_fallback;         //!< when a fetch fails
     uint32_t m_bytesPerToken;    //!< text bytes per declared token
 
     // Models and configuration
