@@ -188,6 +188,75 @@ TEST_F(ComputeEngineTest, CancelledJobsProduceNothingAndCallbacksMaySubmit)
     EXPECT_GT(log.times[3][0], log.times[4][0]);
 }
 
+/// A chain of one-token steps (as ce-collm's per-token jobs): each step's done callback submits
+/// the next, one position further; records when each step finishes.
+struct TokenChain
+{
+    Ptr<ComputeEngine> engine;
+    int64_t cached{0};
+    uint32_t steps{0};
+    std::vector<Time> finished;
+
+    void Submit()
+    {
+        ComputeJob step;
+        step.id = 100 + finished.size();
+        step.cachedTokens = cached + static_cast<int64_t>(finished.size());
+        step.promptTokens = 1;
+        step.outputTokens = 1;
+        step.doneCallback = MakeCallback(&TokenChain::Done, this);
+        ASSERT_TRUE(engine->Submit(step));
+    }
+
+    void Done(uint64_t)
+    {
+        finished.push_back(Simulator::Now());
+        if (finished.size() < steps)
+        {
+            Submit();
+        }
+    }
+};
+
+TEST_F(ComputeEngineTest, AJobSubmittedFromACallbackJoinsTheVeryNextIteration)
+{
+    // Alone, each step of the chain takes its own roofline.
+    auto alone = CreateObject<ComputeEngine>();
+    TokenChain isolated{alone, 100, 6, {}};
+    isolated.Submit();
+    Simulator::Run();
+    ASSERT_EQ(isolated.finished.size(), 6u);
+    for (uint32_t k = 1; k < 6; ++k)
+    {
+        EXPECT_EQ(isolated.finished[k] - isolated.finished[k - 1],
+                  IterationTime(*alone, {{1, 100 + k, 1}}))
+            << "step " << k;
+    }
+    Simulator::Destroy();
+
+    // Beside a decoding job, each step still takes exactly one iteration: the batch of the
+    // other job's decode step and this step, never an iteration of the other job alone first.
+    auto engine = CreateObject<ComputeEngine>();
+    TokenLog log;
+    ASSERT_TRUE(engine->Submit(Job(1, 10, 40, log)));
+    TokenChain loaded{engine, 100, 6, {}};
+    loaded.Submit();
+    Simulator::Run();
+    ASSERT_EQ(loaded.finished.size(), 6u);
+    // The other job's prefill started alone, when it was submitted; the first step joined the
+    // iteration after it.
+    EXPECT_EQ(loaded.finished[0],
+              IterationTime(*engine, {{10, 0, 1}})
+                  + IterationTime(*engine, {{1, 10, 1}, {1, 100, 1}}));
+    for (uint32_t k = 1; k < 6; ++k)
+    {
+        // Iteration k + 2: the other job decodes its token k + 1 (10 + k cached), step k runs.
+        const Time iteration = IterationTime(*engine, {{1, 10 + k, 1}, {1, 100 + k, 1}});
+        EXPECT_EQ(loaded.finished[k] - loaded.finished[k - 1], iteration) << "step " << k;
+        EXPECT_EQ(log.times[1][k + 1], loaded.finished[k]) << "step " << k;
+    }
+}
+
 /// `job` restricted to the prefill layers [begin, end) after `cached` tokens.
 ComputeJob
 Ranged(ComputeJob job, int64_t cached, int32_t begin, int32_t end)

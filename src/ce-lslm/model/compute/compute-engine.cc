@@ -74,6 +74,7 @@ ComputeEngine::ComputeEngine()
     , m_model(ModelProfile::Get("llama-3-8b"))
     , m_maxBatch(0)
     , m_prefillChunk(512)
+    , m_notifying(false)
     , m_queueLength(0)
     , m_memoryUsed(0)
 {
@@ -248,7 +249,7 @@ ComputeEngine::Admit()
 void
 ComputeEngine::StartIteration()
 {
-    if (m_iterationEnd.IsRunning())
+    if (m_iterationEnd.IsRunning() || m_notifying)
     {
         return; // new jobs join at the next iteration boundary
     }
@@ -370,12 +371,16 @@ ComputeEngine::FinishIteration()
     }
     m_running = std::move(still);
     m_iterationTrace(batchSize, tokens, duration);
-    StartIteration();
     // Callers may submit or cancel from a notification: the engine's state is settled by now.
+    // The next iteration starts only after every notification, so that a job submitted from
+    // one (the next stage, the next token's step) joins it instead of waiting one iteration.
+    m_notifying = true;
     for (const auto& notify : notifications)
     {
         notify();
     }
+    m_notifying = false;
+    StartIteration();
 }
 
 uint32_t

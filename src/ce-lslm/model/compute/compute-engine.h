@@ -27,7 +27,9 @@ namespace ns3
  * at iteration boundaries while the batch has room (MaxBatch) and device memory holds the
  * weights plus every admitted job's reserved KV (cached + prompt + output tokens); a job that
  * does not fit waits, and so do the ones behind it. With MaxBatch = 1 the engine serves one job
- * at a time. Simulated time depends only on the profiles and token counts.
+ * at a time. Simulated time depends only on the profiles and token counts. A job submitted
+ * from a token or done callback joins the iteration that starts right after the one that
+ * called it (the engine notifies every finished job before it starts the next iteration).
  *
  * A job's prefill may cover a range of layers (ComputeJob::prefillLayerBegin/End): its chunks
  * are priced on those layers only and, if it has no outputs, it reserves the KV of those layers
@@ -105,6 +107,7 @@ class ComputeEngine : public Object
     ModelProfile m_model;                                      //!< declared model
     uint32_t m_maxBatch;                                       //!< 0: the device's max batch
     uint32_t m_prefillChunk;                                   //!< prefill tokens per iteration
+    bool m_notifying;                                          //!< finished jobs being notified
     std::deque<Running> m_waiting;                             //!< FIFO of submitted jobs
     std::vector<Running> m_running;                            //!< admitted jobs, admission order
     EventId m_iterationEnd;                                    //!< end of the current iteration
