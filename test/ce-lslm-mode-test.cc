@@ -28,6 +28,10 @@ using namespace ce_lslm_test;
 namespace
 {
 
+/// The split at which the cloud serves the edge SLM's deep layers, for the tests about loading
+/// them: in the default scenario the planner computes every layer at the edge (faster there).
+const char* const kLoadDeepLayers = "ce_lslm.local_layers=2";
+
 const std::string kCouncil = "The city council met on Monday to discuss the new budget. It "
                              "was a long meeting and many people came to speak about roads. ";
 
@@ -107,20 +111,24 @@ BackhaulContent(const std::string& workload, const std::vector<std::string>& ove
 TEST(CeLslmMode, NoQueryOrOutputByteCrossesTheEdgeCloudLink)
 {
     const std::string workload = WriteWorkload(FreshTestDir());
-    ClassCounter ceLslm = BackhaulContent(workload, {"mode=ce-lslm", "output.content_tags=true"});
+    ClassCounter ceLslm =
+        BackhaulContent(workload, {"mode=ce-lslm", kLoadDeepLayers, "output.content_tags=true"});
     EXPECT_EQ(ceLslm.bytes[ContentClassTag::QUERY], 0u);
     EXPECT_EQ(ceLslm.bytes[ContentClassTag::OUTPUT], 0u);
     EXPECT_GT(ceLslm.bytes[ContentClassTag::KV], 10000u);  // the context KV came down
     EXPECT_GT(ceLslm.bytes[ContentClassTag::CONTROL], 0u); // and the fetches went up
     // Allowing the fallback to the cloud changes nothing while the fetches succeed; a query
     // leaves the edge domain only when its request is handed over.
-    ClassCounter allowed = BackhaulContent(
-        workload,
-        {"mode=ce-lslm", "output.content_tags=true", "recovery.ce_lslm_fallback=cloud"});
+    ClassCounter allowed = BackhaulContent(workload,
+                                           {"mode=ce-lslm",
+                                            kLoadDeepLayers,
+                                            "output.content_tags=true",
+                                            "recovery.ce_lslm_fallback=cloud"});
     EXPECT_EQ(allowed.bytes[ContentClassTag::QUERY], 0u);
     EXPECT_EQ(allowed.bytes[ContentClassTag::OUTPUT], 0u);
     ClassCounter handedOver = BackhaulContent(workload,
                                               {"mode=ce-lslm",
+                                               kLoadDeepLayers,
                                                "output.content_tags=true",
                                                "recovery.ce_lslm_fallback=cloud",
                                                "recovery.kv_rerequests=0",
@@ -140,7 +148,8 @@ TEST(CeLslmMode, AContextSharedByManyUsersIsPrefilledAtTheCloudOnce)
     RngSeedManager::SetSeed(1);
     RngSeedManager::SetRun(1);
     CeLslmHelper scenario(ScenarioConfig(
-        Scenario(workload, {"mode=ce-lslm", "topology.terminals=8", "topology.edges=2"}),
+        Scenario(workload,
+                 {"mode=ce-lslm", kLoadDeepLayers, "topology.terminals=8", "topology.edges=2"}),
         "test"));
     scenario.Install();
     uint32_t lookups = 0;
@@ -178,7 +187,9 @@ TEST(CeLslmMode, AContextSharedByManyUsersIsPrefilledAtTheCloudOnce)
 TEST(CeLslmMode, RunsAreDeterministicAndConserved)
 {
     const std::string workload = WriteWorkload(FreshTestDir());
-    const std::vector<std::string> overrides{"mode=ce-lslm", "topology.radio.enabled=true"};
+    const std::vector<std::string> overrides{"mode=ce-lslm",
+                                             kLoadDeepLayers,
+                                             "topology.radio.enabled=true"};
     const ScenarioResults a = RunScenario(workload, overrides);
     const ScenarioResults b = RunScenario(workload, overrides);
     EXPECT_EQ(RequestsCsv(a), RequestsCsv(b));
@@ -228,6 +239,26 @@ TEST(CeLslmMode, OverlappedLoadingBeatsLoadingThenComputing)
     ASSERT_EQ(a.requests.size(), b.requests.size());
     EXPECT_LT(MeanTtft(a), MeanTtft(b));
     EXPECT_NEAR(a.edgeComputeS, b.edgeComputeS, 1e-9); // the same work, only the waiting differs
+}
+
+TEST(CeLslmMode, ThePlannerComputesEveryLayerAtTheEdgeWhenLoadingIsSlower)
+{
+    const std::string workload = WriteWorkload(FreshTestDir());
+    // 0.1 Mbit/s: a layer of context KV takes seconds to load, a local prefill milliseconds.
+    const ScenarioResults slow =
+        RunScenario(workload, {"mode=ce-lslm", "topology.backhaul.rate_mbps=0.1"});
+    ASSERT_FALSE(slow.requests.empty());
+    for (const auto& r : slow.requests)
+    {
+        ASSERT_EQ(r.outcome, RequestRecord::COMPLETED) << r.failureReason;
+        if (r.kvPlan == "planned")
+        {
+            ASSERT_TRUE(r.localLayers);
+            EXPECT_EQ(*r.localLayers, 4u) << "request " << r.id; // every layer of the edge SLM
+            EXPECT_EQ(r.kvCodec, "");
+        }
+    }
+    EXPECT_EQ(slow.cloudComputeS, 0); // nothing asked of the cloud
 }
 
 TEST(CeLslmMode, QualityComesFromTheKvActuallyReceived)

@@ -56,16 +56,6 @@ TEST(KvFetchPlanner, ComputesEverythingWhenTheLinkIsSlowAndLoadsWhenItIsFast)
     EXPECT_LT(fast.estimatedTtft, slow.estimatedTtft);
 }
 
-TEST(KvFetchPlanner, ACapOnLocalLayersKeepsTheDeepLayersLoaded)
-{
-    KvFetchPlanner::Inputs in = Request();
-    in.cloud.rate = 1e5;
-    in.maxLocalLayers = 2;
-    const KvSourcePlan plan = KvFetchPlanner::Choose(in);
-    EXPECT_EQ(plan.localLayers, 2u); // slow as it is, the cloud serves layers 2 and 3
-    EXPECT_TRUE(plan.UsesCloud(4));
-}
-
 TEST(KvFetchPlanner, TheChosenPlanIsTheFastestCandidate)
 {
     KvFetchPlanner::Inputs in = Request();

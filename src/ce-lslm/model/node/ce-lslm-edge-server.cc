@@ -339,7 +339,6 @@ CeLslmEdgeServer::PlannerInputs(uint32_t context, int64_t queryTokens, int64_t a
     };
     in.neighbourLayerBytes = LayerBytes(m_peerCodec, context);
     in.fixedLocalLayers = m_localLayers;
-    in.maxLocalLayers = static_cast<int32_t>(in.firstCloudLayer);
     return in;
 }
 

@@ -61,9 +61,7 @@ KvFetchPlanner::Choose(const Inputs& in)
         // Most local layers first, so that a tie keeps the plan that loads the least.
         for (uint32_t s = in.layers + 1; s-- > 0;)
         {
-            if ((in.fixedLocalLayers >= 0 && s != static_cast<uint32_t>(in.fixedLocalLayers))
-                || (in.fixedLocalLayers < 0 && in.maxLocalLayers >= 0
-                    && s > static_cast<uint32_t>(in.maxLocalLayers)))
+            if (in.fixedLocalLayers >= 0 && s != static_cast<uint32_t>(in.fixedLocalLayers))
             {
                 continue;
             }

@@ -48,12 +48,13 @@ struct KvSourcePlan
  * cloud's codec per request to meet a TTFT target from the measured link rates (as CacheGen
  * adapts its compression level to the bandwidth).
  *
- * Every split s up to maxLocalLayers (from the first layer the cloud can serve, or 0 with a
- * neighbour holding the context) is tried, with every cut between the neighbour's and the cloud's
- * layers; the two links load in parallel, each layer arriving after the link's delay, the sender's
- * readiness and the bytes before it at the link's rate. ContextPipeline::EstimateTtft prices
- * the computing. Adaptive: the first codec of the ladder (best quality first) whose best plan
- * meets the target, else the fastest plan of any codec. Ties go to fewer loaded layers.
+ * Every split s from 0 to L is tried (s = L: the edge computes every layer and loads nothing;
+ * below the first layer the cloud can serve, only with a neighbour holding the context), with
+ * every cut between the neighbour's and the cloud's layers; the two links load in parallel, each
+ * layer arriving after the link's delay, the sender's readiness and the bytes before it at the
+ * link's rate. ContextPipeline::EstimateTtft prices the computing. Adaptive: the first codec of the
+ * ladder (best quality first) whose best plan meets the target, else the fastest plan of any codec.
+ * Ties go to fewer loaded layers.
  */
 class KvFetchPlanner
 {
@@ -87,12 +88,8 @@ class KvFetchPlanner
         std::function<double(const std::string&)> cloudLayerBytes;
         /// Expected payload bytes of one layer's message from a neighbour.
         double neighbourLayerBytes{0};
-        /// Restrict to one split (-1: choose).
+        /// Restrict to one split (-1: choose among every split 0..L).
         int32_t fixedLocalLayers{-1};
-        /// When choosing: the most layers the edge may compute itself (-1: all). The CE-LSLM
-        /// edge passes the cloud's first layer, so that the deep layers always come from the
-        /// cloud LLM (or a neighbour's copy of them): they are what the mode is for.
-        int32_t maxLocalLayers{-1};
     };
 
     /**
