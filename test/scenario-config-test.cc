@@ -55,7 +55,7 @@ TEST(ScenarioConfigTest, DefaultScenarioIsValidAndComplete)
     EXPECT_DOUBLE_EQ(config.GetDouble("topology.edge_links.rate_mbps"), 10000.0);
     EXPECT_DOUBLE_EQ(config.GetDouble("topology.edge_links.delay_ms"), 0.5);
     EXPECT_DOUBLE_EQ(config.GetDouble("topology.edge_links.loss_rate"), 0.0);
-    EXPECT_EQ(config.GetInt("topology.edge_links.queue_packets"), 100);
+    EXPECT_EQ(config.GetInt("topology.edge_links.queue_packets"), 0); // the link's BDP
     // An empty document resolves to exactly the defaults.
     ScenarioConfig fromEmpty(ConfigJson::object(), "empty");
     EXPECT_EQ(fromEmpty.GetJson(), config.GetJson());
@@ -218,10 +218,10 @@ INSTANTIATE_TEST_SUITE_P(
                   R"({"topology": {"edge_links": {"enabled": true, "loss_rate": 0.6}}})",
                   "topology.edge_links.loss_rate",
                   "out of range [0, 0.5]"},
-        BadConfig{"EdgeLinkQueueEmpty",
-                  R"({"topology": {"edge_links": {"queue_packets": 0}}})",
+        BadConfig{"EdgeLinkQueueNegative",
+                  R"({"topology": {"edge_links": {"queue_packets": -1}}})",
                   "topology.edge_links.queue_packets",
-                  "out of range [1, 1000000]"},
+                  "out of range [0, 1000000]"},
         BadConfig{"MisspeltEdgeLinks",
                   R"({"topology": {"edge_link": {"enabled": true}}})",
                   "topology.edge_link",

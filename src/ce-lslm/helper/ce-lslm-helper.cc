@@ -22,6 +22,7 @@
 #include "ns3/message-header.h"
 #include "ns3/model-profile.h"
 #include "ns3/model-server.h"
+#include "ns3/nstime.h"
 #include "ns3/queue-size.h"
 #include "ns3/request-header.h"
 #include "ns3/simulator.h"
@@ -30,6 +31,7 @@
 #include "ns3/uinteger.h"
 #include "ns3/workload-feed.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -97,12 +99,46 @@ CeLslmHelper::ConfigureTransport() const
                        StringValue("ns3::" + m_config.GetString("transport.tcp_variant")));
     Config::SetDefault("ns3::TcpSocket::SegmentSize",
                        UintegerValue(m_config.GetInt("transport.segment_size_bytes")));
+    const int64_t send = m_config.GetInt("transport.send_buffer_bytes");
+    const int64_t receive = m_config.GetInt("transport.recv_buffer_bytes");
     Config::SetDefault("ns3::TcpSocket::SndBufSize",
-                       UintegerValue(m_config.GetInt("transport.send_buffer_bytes")));
+                       UintegerValue(send > 0 ? send : AutoBufferBytes()));
     Config::SetDefault("ns3::TcpSocket::RcvBufSize",
-                       UintegerValue(m_config.GetInt("transport.recv_buffer_bytes")));
+                       UintegerValue(receive > 0 ? receive : AutoBufferBytes()));
+    Config::SetDefault("ns3::TcpSocketBase::MinRto",
+                       TimeValue(Seconds(m_config.GetDouble("transport.min_rto_ms") / 1e3)));
+    Config::SetDefault("ns3::TcpSocket::DelAckTimeout",
+                       TimeValue(Seconds(m_config.GetDouble("transport.delayed_ack_ms") / 1e3)));
     Config::SetDefault("ns3::FramedConnection::MaxFrameSize",
                        UintegerValue(m_config.GetInt("transport.max_frame_bytes")));
+}
+
+uint32_t
+CeLslmHelper::AutoBufferBytes() const
+{
+    // Twice the largest bandwidth-delay product a connection may cross, so that one connection
+    // can fill its link while the receiver's application lags a window behind.
+    double bdp = LinkParameters("topology.backhaul").BdpBytes();
+    if (m_config.GetBool("topology.edge_links.enabled"))
+    {
+        bdp = std::max(bdp, LinkParameters("topology.edge_links").BdpBytes());
+    }
+    if (!m_config.GetBool("topology.radio.enabled"))
+    {
+        bdp = std::max(bdp, LinkParameters("topology.access").BdpBytes());
+    }
+    else
+    {
+        // The radio's peak rate (every layer at 256-QAM rate 0.93, 7.4 bit/s/Hz, less the
+        // overhead) over a 10 ms round trip (scheduling, HARQ and the core on a 5G path).
+        const SixGPreset& radio = SixGPreset::Get(m_config.GetString("topology.radio.preset"));
+        const double layers = std::max(radio.dlLayers, radio.ulLayers);
+        const double peakBitsPerS = radio.bandwidthHz * layers * 7.4 * (1 - radio.dlOverhead);
+        bdp = std::max(bdp, peakBitsPerS / 8 * 0.010);
+    }
+    constexpr double kLeast = 131072; // Linux's initial tcp_rmem/tcp_wmem
+    constexpr double kMost = 1 << 30; // TCP's largest window (window scale 14, RFC 7323)
+    return static_cast<uint32_t>(std::ceil(std::clamp(2 * bdp, kLeast, kMost)));
 }
 
 PointToPointLinkParameters
@@ -113,6 +149,7 @@ CeLslmHelper::LinkParameters(const std::string& prefix) const
     link.delay = Seconds(m_config.GetDouble(prefix + ".delay_ms") / 1e3);
     link.lossRate = m_config.GetDouble(prefix + ".loss_rate");
     link.queuePackets = static_cast<uint32_t>(m_config.GetInt(prefix + ".queue_packets"));
+    link.queueDisc = m_config.GetString(prefix + ".queue_disc");
     return link;
 }
 

@@ -128,6 +128,9 @@ class CeLslmHelper : public ServerFactory
      * \return that link's parameters
      */
     PointToPointLinkParameters LinkParameters(const std::string& prefix) const;
+    /// \return the automatic TCP buffer size: twice the largest bandwidth-delay product of the
+    /// links in use (the radio's peak rate over a 10 ms round trip), from 128 KiB to 1 GiB
+    uint32_t AutoBufferBytes() const;
     /// Configure the 6G radio access from topology.radio, if it is enabled.
     void ConfigureRadio();
     /// Load the workload trace and check it against the transport's frame limit.

@@ -57,6 +57,24 @@ EdgeCloudTopologyHelper::SetRadioAccess(const SixGHelper& radio, const RadioAcce
     m_layout = layout;
 }
 
+double
+PointToPointLinkParameters::BdpBytes() const
+{
+    return static_cast<double>(rate.GetBitRate()) / 8 * 2 * delay.GetSeconds();
+}
+
+uint32_t
+PointToPointLinkParameters::QueuePackets() const
+{
+    if (queuePackets > 0)
+    {
+        return queuePackets;
+    }
+    constexpr double kPacketBytes = 1500; // the MTU of every point-to-point link
+    constexpr uint32_t kLeast = 100;
+    return std::max(kLeast, static_cast<uint32_t>(std::ceil(BdpBytes() / kPacketBytes)));
+}
+
 bool
 EdgeCloudTopologyHelper::HasRadioAccess() const
 {
@@ -89,17 +107,17 @@ EdgeCloudTopologyHelper::Connect(Ptr<Node> a,
     PointToPointHelper p2p;
     p2p.SetDeviceAttribute("DataRate", DataRateValue(parameters.rate));
     p2p.SetChannelAttribute("Delay", TimeValue(parameters.delay));
-    // Linux-like buffering: a FIFO queue disc of queuePackets packets in front of a device
-    // that holds one packet (the driver ring). Installing it before the addresses keeps ns-3's
+    // Linux-like buffering: a queue disc of QueuePackets() packets in front of a device that
+    // holds one packet (the driver ring). Installing it before the addresses keeps ns-3's
     // default queue disc (FqCoDel, 10240 packets) away, so the configured size is the buffer
     // and every overflow is a traced queue-disc drop.
     p2p.SetQueue("ns3::DropTailQueue<Packet>", "MaxSize", QueueSizeValue(QueueSize("1p")));
     NetDeviceContainer devices = p2p.Install(a, b);
     TrafficControlHelper queues;
     queues.SetRootQueueDisc(
-        "ns3::FifoQueueDisc",
+        parameters.queueDisc == "fq-codel" ? "ns3::FqCoDelQueueDisc" : "ns3::FifoQueueDisc",
         "MaxSize",
-        QueueSizeValue(QueueSize(QueueSizeUnit::PACKETS, parameters.queuePackets)));
+        QueueSizeValue(QueueSize(QueueSizeUnit::PACKETS, parameters.QueuePackets())));
     queues.Install(devices);
     if (parameters.lossRate > 0)
     {

@@ -18,6 +18,7 @@
 #include "ns3/vector.h"
 
 #include <map>
+#include <string>
 #include <vector>
 
 namespace ns3
@@ -29,10 +30,17 @@ namespace ns3
  */
 struct PointToPointLinkParameters
 {
-    DataRate rate{"100Mbps"};    //!< data rate of each direction
-    Time delay{MilliSeconds(5)}; //!< one-way propagation delay
-    double lossRate{0};          //!< probability that a packet is lost on reception
-    uint32_t queuePackets{100};  //!< drop-tail transmit queue of each device, in packets
+    DataRate rate{"100Mbps"};      //!< data rate of each direction
+    Time delay{MilliSeconds(5)};   //!< one-way propagation delay
+    double lossRate{0};            //!< probability that a packet is lost on reception
+    uint32_t queuePackets{0};      //!< transmit queue of each device, in packets; 0: BdpPackets()
+    std::string queueDisc{"fifo"}; //!< "fifo" (drop-tail) or "fq-codel"
+
+    /// \return the bandwidth-delay product (rate x 2 x delay) in bytes
+    double BdpBytes() const;
+    /// \return the queue size a device gets: queuePackets, or the bandwidth-delay product in
+    /// 1500-byte packets (at least 100) when it is 0
+    uint32_t QueuePackets() const;
 };
 
 /**
@@ -64,12 +72,13 @@ struct RadioAccessLayout
  * from 10.1.0.0/16, backhaul links from 10.2.0.0/16, edge-edge links from 10.3.0.0/16); each
  * cell gets one subnet from 10.128.0.0/9, sized for the largest cell. Applications address their
  * neighbour on the shared link or cell, so no routing protocol is needed. Each point-to-point
- * device sends from a FIFO queue disc of queuePackets packets (plus the one packet its own queue
- * holds), which replaces ns-3's default FqCoDel; a packet that finds it full is dropped (queue disc
- * "Drop" trace). The radio devices keep one bounded buffer per terminal instead (MacTxDrop).
- * Lossy links drop packets on reception with a RateErrorModel; AssignStreams() makes those
- * drops, the radio's randomness and the terminal positions reproducible; it numbers the
- * edge-edge links' streams after all the others, so turning them on changes no other draw.
+ * device sends from a queue disc (FIFO or FqCoDel) of PointToPointLinkParameters::QueuePackets()
+ * packets, by default the link's bandwidth-delay product (plus the one packet the device's own
+ * queue holds); a packet that finds it full is dropped (queue disc "Drop" trace). The radio devices
+ * keep one bounded buffer per terminal instead (MacTxDrop). Lossy links drop packets on reception
+ * with a RateErrorModel; AssignStreams() makes those drops, the radio's randomness and the terminal
+ * positions reproducible; it numbers the edge-edge links' streams after all the others, so turning
+ * them on changes no other draw.
  */
 class EdgeCloudTopologyHelper
 {

@@ -44,6 +44,7 @@ struct RequestRecord
     std::string failureReason;             //!< why it failed ("" unless FAILED)
     std::string fallback;                  //!< how it was answered instead ("" for no fallback)
     uint32_t retries{0};                   //!< times the terminal sent it again
+    uint32_t tcpRetransmissions{0};        //!< TCP segments sent again on its connections
     uint64_t uplinkBytes{0};               //!< bytes the terminal sent for it (frames)
     uint64_t downlinkBytes{0};             //!< bytes the edge sent to the terminal for it (frames)
     uint64_t backhaulBytes{0};             //!< bytes sent between edge and cloud for it, both ways

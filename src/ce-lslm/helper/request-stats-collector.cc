@@ -4,6 +4,7 @@
 
 #include "request-stats-collector.h"
 
+#include "ns3/ipv4.h"
 #include "ns3/log.h"
 #include "ns3/queue-disc.h"
 #include "ns3/simulator.h"
@@ -17,6 +18,21 @@ namespace ns3
 {
 
 NS_LOG_COMPONENT_DEFINE("RequestStatsCollector");
+
+namespace
+{
+
+/// \return the IPv4 address of \p device's interface
+Ipv4Address
+AddressOf(Ptr<NetDevice> device)
+{
+    Ptr<Ipv4> ip = device->GetNode()->GetObject<Ipv4>();
+    const int32_t interface = ip->GetInterfaceForDevice(device);
+    NS_ABORT_MSG_IF(interface < 0, "a link device without an IPv4 interface");
+    return ip->GetAddress(static_cast<uint32_t>(interface), 0).GetLocal();
+}
+
+} // namespace
 
 std::string
 RequestStatsCollector::LinkName(Link link)
@@ -69,6 +85,7 @@ RequestStatsCollector::AddTerminal(Ptr<TerminalApp> app, uint32_t terminal, uint
                                     MakeCallback(&RequestStatsCollector::OnProtocolError, this));
     ConnectMessages(app, "Tx", at, UPLINK, true, true);
     ConnectMessages(app, "Rx", at, DOWNLINK, false, false);
+    ConnectTcp(app, at);
 }
 
 void
@@ -89,6 +106,7 @@ RequestStatsCollector::AddEdge(Ptr<EdgeApp> app, uint32_t edge)
     // Messages between edges serve shared contexts, not one request: link totals only.
     ConnectMessages(app, "PeerTx", at, EDGE_EDGE, true, false);
     ConnectMessages(app, "PeerRx", at, EDGE_EDGE, false, false);
+    ConnectTcp(app, at);
 }
 
 void
@@ -100,6 +118,7 @@ RequestStatsCollector::AddCloud(Ptr<CloudApp> app)
     AddServer(app->GetServer(), TIER_CLOUD);
     ConnectMessages(app, "Rx", at, BACKHAUL, false, false);
     ConnectMessages(app, "Tx", at, BACKHAUL, true, true);
+    ConnectTcp(app, at);
 }
 
 void
@@ -157,6 +176,7 @@ RequestStatsCollector::Install(const EdgeCloudTopologyHelper& topology,
     {
         AddEdge(DynamicCast<EdgeApp>(edges.Get(e)), e);
         NetDeviceContainer backhaul = topology.GetBackhaulDevices(e);
+        m_edgeOfAddress[AddressOf(backhaul.Get(0))] = e;
         AddLinkDevice(backhaul.Get(0), BACKHAUL, BACKHAUL);
         AddLinkDevice(backhaul.Get(1), BACKHAUL, BACKHAUL);
     }
@@ -172,6 +192,7 @@ RequestStatsCollector::Install(const EdgeCloudTopologyHelper& topology,
     {
         AddTerminal(DynamicCast<TerminalApp>(terminals.Get(t)), t, topology.GetEdgeIndex(t));
         NetDeviceContainer access = topology.GetAccessDevices(t);
+        m_terminalOfAddress[AddressOf(access.Get(0))] = t;
         AddLinkDevice(access.Get(0), UPLINK, DOWNLINK);
         if (edgeDevices.insert(access.Get(1)).second)
         {
@@ -346,6 +367,7 @@ RequestStatsCollector::OnRequestSent(uint64_t id, const RequestHeader& header)
     }
     SetServedBy(record, TierOf(record.terminal));
     record.issued = Simulator::Now();
+    m_inFlight.insert(id);
     m_index[id] = m_records.size();
     m_records.push_back(record);
 }
@@ -374,6 +396,7 @@ RequestStatsCollector::OnCompleted(uint64_t id)
         record->outcome = RequestRecord::COMPLETED;
         record->ended = Simulator::Now();
     }
+    m_inFlight.erase(id);
 }
 
 void
@@ -385,6 +408,67 @@ RequestStatsCollector::OnFailed(uint64_t id, const std::string& reason)
         record->failureReason = reason;
         record->ended = Simulator::Now();
     }
+    m_inFlight.erase(id);
+}
+
+void
+RequestStatsCollector::ConnectTcp(Ptr<Application> app, const Endpoint& at)
+{
+    const bool connected = app->TraceConnectWithoutContext(
+                               "TcpRetransmission",
+                               MakeCallback(&RequestStatsCollector::OnTcpRetransmission, this, at))
+                           && app->TraceConnectWithoutContext(
+                               "TcpTimeout",
+                               MakeCallback(&RequestStatsCollector::OnTcpTimeout, this, at));
+    NS_ABORT_MSG_UNLESS(connected, "no TCP trace sources on " << at.role);
+}
+
+RequestStatsCollector::Link
+RequestStatsCollector::TcpLink(const Endpoint& at, const std::string& link)
+{
+    if (link == "access")
+    {
+        return at.role == "terminal" ? UPLINK : DOWNLINK;
+    }
+    return link == "backhaul" ? BACKHAUL : EDGE_EDGE;
+}
+
+void
+RequestStatsCollector::OnTcpRetransmission(Endpoint at,
+                                           const std::string& link,
+                                           Ipv4Address peer,
+                                           uint32_t)
+{
+    const Link on = TcpLink(at, link);
+    ++m_links[on].retransmissions;
+    if (on == EDGE_EDGE)
+    {
+        return; // neighbours exchange shared contexts, not a request's bytes
+    }
+    // The connection of one terminal (access) or one edge (backhaul); unknown peers count
+    // for nobody.
+    const auto& ofAddress = on == BACKHAUL ? m_edgeOfAddress : m_terminalOfAddress;
+    const bool local = at.role == (on == BACKHAUL ? "edge" : "terminal");
+    const auto peerIndex = ofAddress.find(peer);
+    if (!local && peerIndex == ofAddress.end())
+    {
+        return;
+    }
+    const uint32_t index = local ? at.index : peerIndex->second;
+    for (uint64_t id : m_inFlight)
+    {
+        RequestRecord& record = m_records[m_index.at(id)];
+        if ((on == BACKHAUL ? record.edge : record.terminal) == index)
+        {
+            ++record.tcpRetransmissions;
+        }
+    }
+}
+
+void
+RequestStatsCollector::OnTcpTimeout(Endpoint at, const std::string& link, Ipv4Address)
+{
+    ++m_links[TcpLink(at, link)].timeouts;
 }
 
 void

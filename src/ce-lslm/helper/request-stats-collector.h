@@ -13,6 +13,7 @@
 #include "ns3/compute-engine.h"
 #include "ns3/edge-app.h"
 #include "ns3/inference-mode.h"
+#include "ns3/ipv4-address.h"
 #include "ns3/model-server.h"
 #include "ns3/net-device.h"
 #include "ns3/nstime.h"
@@ -40,6 +41,8 @@ struct LinkCounters
     uint64_t wireBytes{0};        //!< bytes transmitted by the link devices (IP, TCP, PPP)
     uint64_t wirePackets{0};      //!< packets transmitted by the link devices
     uint64_t droppedPackets{0};   //!< packets lost on reception or dropped by a full queue
+    uint64_t retransmissions{0};  //!< TCP segments its senders sent again (TcpEventProbe)
+    uint64_t timeouts{0};         //!< TCP retransmission timeouts of its senders
 };
 
 /**
@@ -231,6 +234,15 @@ class RequestStatsCollector
      * \param reason why the previous attempt failed
      */
     void OnRetried(uint64_t id, uint32_t attempt, const std::string& reason);
+    /// Connect an application's TcpRetransmission and TcpTimeout traces.
+    void ConnectTcp(Ptr<Application> app, const Endpoint& at);
+    /// \return the link class a connection of \p at with class \p link ("access", ...) sends on
+    static Link TcpLink(const Endpoint& at, const std::string& link);
+    /// A TCP segment was sent again by \p at on \p link to \p peer; the requests in flight
+    /// whose terminal (access) or edge (backhaul) that connection serves count it.
+    void OnTcpRetransmission(Endpoint at, const std::string& link, Ipv4Address peer, uint32_t);
+    /// A TCP retransmission timer of \p at on \p link expired.
+    void OnTcpTimeout(Endpoint at, const std::string& link, Ipv4Address peer);
     /**
      * \brief A server answers a request by a fallback.
      * \param id request id
@@ -246,10 +258,13 @@ class RequestStatsCollector
     /// \brief Record \p tier, its executed model and declared profile as answering \p record.
     void SetServedBy(RequestRecord& record, ServingTier tier) const;
 
-    std::vector<RequestRecord> m_records;             //!< in issue order
-    std::map<uint64_t, std::size_t> m_index;          //!< request id -> position in m_records
-    std::map<uint32_t, uint32_t> m_edgeOfTerminal;    //!< terminal index -> edge index
-    std::map<uint32_t, ServingTier> m_tierOfTerminal; //!< terminal index -> who answers it
+    std::vector<RequestRecord> m_records;                //!< in issue order
+    std::set<uint64_t> m_inFlight;                       //!< ids of requests not ended
+    std::map<Ipv4Address, uint32_t> m_terminalOfAddress; //!< access address -> terminal
+    std::map<Ipv4Address, uint32_t> m_edgeOfAddress;     //!< backhaul address -> edge
+    std::map<uint64_t, std::size_t> m_index;             //!< request id -> position in m_records
+    std::map<uint32_t, uint32_t> m_edgeOfTerminal;       //!< terminal index -> edge index
+    std::map<uint32_t, ServingTier> m_tierOfTerminal;    //!< terminal index -> who answers it
     std::map<ServingTier, std::pair<std::string, std::string>>
         m_modelOfTier;                 //!< executed, declared
     std::set<uint32_t> m_servingEdges; //!< edges that answer requests themselves

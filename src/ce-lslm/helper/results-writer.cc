@@ -34,6 +34,27 @@ Fixed(std::optional<double> value, int decimals)
     return text;
 }
 
+/// \p text as one RFC 4180 field: quoted, with its quotes doubled, when it holds a comma, a
+/// quote or a line break (a declared profile such as "llama-3-8b[0,21)" does).
+std::string
+Csv(const std::string& text)
+{
+    if (text.find_first_of(",\"\r\n") == std::string::npos)
+    {
+        return text;
+    }
+    std::string quoted = "\"";
+    for (char c : text)
+    {
+        quoted += c;
+        if (c == '"')
+        {
+            quoted += '"';
+        }
+    }
+    return quoted + '"';
+}
+
 /// A duration in ms with ns resolution, "" for nullopt.
 std::string
 Milliseconds(std::optional<Time> value)
@@ -140,21 +161,23 @@ ResultsWriter::WriteRequestsCsv(std::ostream& out, const ScenarioResults& result
            "prompt_tokens,answer_tokens,tokens_received,outcome,failure_reason,ttft_ms,"
            "tpot_ms,e2e_ms,uplink_bytes,downlink_bytes,backhaul_bytes,item,context,served_by,"
            "queue_ms,compute_ms,scored_bytes,bpb,agreement,kv_plan,local_layers,kv_neighbour,"
-           "kv_codec,edge_tokens,cloud_tokens,hidden_bytes,cloud_saved,fallback,retries\n";
+           "kv_codec,edge_tokens,cloud_tokens,hidden_bytes,cloud_saved,fallback,retries,"
+           "tcp_retransmissions\n";
     auto optional = [](const std::optional<uint32_t>& value)
     {
         return value ? std::to_string(*value) : std::string();
     };
     for (const auto& r : results.requests)
     {
-        out << r.id << ',' << r.terminal << ',' << r.edge << ',' << mode << ',' << r.executedModel
-            << ',' << r.declaredProfile << ',' << Fixed(r.issued.GetSeconds(), 9) << ','
-            << r.promptTokens << ',' << r.answerTokens << ',' << r.tokensReceived << ','
-            << r.GetOutcomeLabel() << ',' << r.failureReason << ',' << Milliseconds(r.GetTtft())
-            << ',' << Milliseconds(r.GetTpot()) << ',' << Milliseconds(r.GetE2e()) << ','
-            << r.uplinkBytes << ',' << r.downlinkBytes << ',' << r.backhaulBytes << ','
-            << optional(r.item) << ',' << optional(r.context) << ',' << r.servedBy << ','
-            << Milliseconds(r.queueing) << ',' << Milliseconds(r.compute) << ',';
+        out << r.id << ',' << r.terminal << ',' << r.edge << ',' << Csv(mode) << ','
+            << Csv(r.executedModel) << ',' << Csv(r.declaredProfile) << ','
+            << Fixed(r.issued.GetSeconds(), 9) << ',' << r.promptTokens << ',' << r.answerTokens
+            << ',' << r.tokensReceived << ',' << r.GetOutcomeLabel() << ',' << Csv(r.failureReason)
+            << ',' << Milliseconds(r.GetTtft()) << ',' << Milliseconds(r.GetTpot()) << ','
+            << Milliseconds(r.GetE2e()) << ',' << r.uplinkBytes << ',' << r.downlinkBytes << ','
+            << r.backhaulBytes << ',' << optional(r.item) << ',' << optional(r.context) << ','
+            << Csv(r.servedBy) << ',' << Milliseconds(r.queueing) << ',' << Milliseconds(r.compute)
+            << ',';
         if (r.quality && r.quality->bytes > 0 && r.quality->positions > 0)
         {
             out << r.quality->bytes << ',' << Fixed(r.quality->bits / r.quality->bytes, 6) << ','
@@ -164,9 +187,9 @@ ResultsWriter::WriteRequestsCsv(std::ostream& out, const ScenarioResults& result
         {
             out << ",,";
         }
-        out << ',' << r.kvPlan << ',' << optional(r.localLayers) << ','
-            << (r.kvNeighbour ? std::to_string(*r.kvNeighbour) : std::string()) << ',' << r.kvCodec
-            << ',';
+        out << ',' << Csv(r.kvPlan) << ',' << optional(r.localLayers) << ','
+            << (r.kvNeighbour ? std::to_string(*r.kvNeighbour) : std::string()) << ','
+            << Csv(r.kvCodec) << ',';
         if (r.collm)
         {
             out << r.collm->edgeTokens << ',' << r.collm->cloudTokens << ',' << r.collm->hiddenBytes
@@ -176,7 +199,7 @@ ResultsWriter::WriteRequestsCsv(std::ostream& out, const ScenarioResults& result
         {
             out << ",,,";
         }
-        out << ',' << r.fallback << ',' << r.retries << '\n';
+        out << ',' << Csv(r.fallback) << ',' << r.retries << ',' << r.tcpRetransmissions << '\n';
     }
 }
 

@@ -51,11 +51,18 @@ LinkSchema(const std::string& what, double rateMbps, double delayMs, S::Members 
                     "Probability that a packet is lost on reception, in each direction "
                     "(0 = lossless; TCP retransmits what is lost)")},
          {"queue_packets",
-          S::Integer(100,
-                     1,
+          S::Integer(0,
+                     0,
                      1000000,
-                     "FIFO transmit queue in front of each link device, in packets; a "
-                     "packet that finds it full is dropped")}});
+                     "Transmit queue in front of each link device, in packets; a packet that "
+                     "finds it full is dropped. 0: the link's bandwidth-delay product (rate x "
+                     "2 x delay in 1500-byte packets, at least 100), the usual rule for a "
+                     "router buffer")},
+         {"queue_disc",
+          S::Enum("fifo",
+                  {"fifo", "fq-codel"},
+                  "Queue discipline of that queue: fifo (drop-tail) or fq-codel (ns-3's "
+                  "FqCoDelQueueDisc, the AQM Linux uses by default; 5 ms target)")}});
     return S::Object(what, std::move(members));
 }
 
@@ -351,15 +358,52 @@ TransportSchema()
                      "TCP maximum segment size, in bytes (at most the 1500-byte link MTU minus "
                      "IP and TCP headers, so segments are never fragmented)")},
          {"send_buffer_bytes",
-          S::Integer(131072, 4096, 1073741824, "TCP send buffer per socket, in bytes")},
+          S::Integer(0,
+                     0,
+                     1073741824,
+                     "TCP send buffer per socket, in bytes; 0: twice the largest "
+                     "bandwidth-delay product of the scenario's links, at least 131072 (what "
+                     "Linux's buffer autotuning reaches on such a path)")},
          {"recv_buffer_bytes",
-          S::Integer(131072, 4096, 1073741824, "TCP receive buffer per socket, in bytes")},
+          S::Integer(0,
+                     0,
+                     1073741824,
+                     "TCP receive buffer (advertised window) per socket, in bytes; 0: as "
+                     "send_buffer_bytes")},
+         {"min_rto_ms",
+          S::Number(1000,
+                    1,
+                    60000,
+                    "Least TCP retransmission timeout, in ms (ns3::TcpSocketBase::MinRto; "
+                    "RFC 6298: 1000). ns-3 floors SRTT + 4 RTTVAR at it, whereas Linux adds "
+                    "its 200 ms to SRTT, so 200 here fires spuriously once a radio queue "
+                    "builds up (doc/ce-lslm.rst)")},
+         {"delayed_ack_ms",
+          S::Number(40,
+                    0,
+                    500,
+                    "Longest a TCP receiver delays an ACK, in ms (Linux: 40; ns-3's default of "
+                    "200 equals the minimum RTO, so a lone segment's timer expires just as its "
+                    "ACK leaves; ns3::TcpSocket::DelAckTimeout)")},
          {"max_frame_bytes",
           S::Integer(67108864,
                      1024,
                      2147483647,
                      "Largest message accepted from a peer, in bytes; a larger frame closes "
-                     "the connection as a framing error")}});
+                     "the connection as a framing error")}},
+        [](const ConfigJson& transport, const std::string& path)
+        {
+            for (const char* key : {"send_buffer_bytes", "recv_buffer_bytes"})
+            {
+                const int64_t bytes = transport.at(key).get<int64_t>();
+                if (bytes != 0 && bytes < 4096)
+                {
+                    throw ConfigError(JoinConfigPath(path, key),
+                                      "value " + std::to_string(bytes)
+                                          + " is neither 0 (automatic) nor at least 4096");
+                }
+            }
+        });
 }
 
 /// security.hmac_key: empty, or an even number of hexadecimal digits, at least 32 of them.

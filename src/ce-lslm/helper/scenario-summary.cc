@@ -166,6 +166,8 @@ LinksJson(const ScenarioResults& results)
         counters["wire_bytes"] = link.wireBytes;
         counters["wire_packets"] = link.wirePackets;
         counters["dropped_packets"] = link.droppedPackets;
+        counters["tcp_retransmissions"] = link.retransmissions;
+        counters["tcp_timeouts"] = link.timeouts;
         json[RequestStatsCollector::LinkName(static_cast<RequestStatsCollector::Link>(i))] =
             counters;
     }

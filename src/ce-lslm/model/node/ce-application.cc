@@ -4,6 +4,7 @@
 
 #include "ce-application.h"
 
+#include "ns3/inet-socket-address.h"
 #include "ns3/log.h"
 
 namespace ns3
@@ -15,6 +16,19 @@ NS_OBJECT_ENSURE_REGISTERED(CeApplication);
 
 namespace
 {
+
+/// \return the IPv4 address at the other end of \p connection (0.0.0.0 when unknown)
+Ipv4Address
+PeerOf(const FramedConnection* connection)
+{
+    Address peer;
+    Ptr<Socket> socket = connection->GetSocket();
+    if (!socket || socket->GetPeerName(peer) != 0 || !InetSocketAddress::IsMatchingType(peer))
+    {
+        return Ipv4Address::GetAny();
+    }
+    return InetSocketAddress::ConvertFrom(peer).GetIpv4();
+}
 
 /// FramedConnection "FrameSent" sink: fire an application's message trace.
 void
@@ -37,7 +51,17 @@ CeApplication::GetTypeId()
             .AddTraceSource("ProtocolError",
                             "A malformed or unexpected message arrived (it is ignored).",
                             MakeTraceSourceAccessor(&CeApplication::m_protocolErrorTrace),
-                            "ns3::ProtocolMessage::ErrorTracedCallback");
+                            "ns3::ProtocolMessage::ErrorTracedCallback")
+            .AddTraceSource("TcpRetransmission",
+                            "A TCP segment was sent again: (link class \"access\", "
+                            "\"backhaul\" or \"edge-edge\", peer address, payload bytes).",
+                            MakeTraceSourceAccessor(&CeApplication::m_tcpRetransmissionTrace),
+                            "ns3::CeApplication::TcpRetransmissionTracedCallback")
+            .AddTraceSource("TcpTimeout",
+                            "A TCP retransmission timer expired (once per loss episode): "
+                            "(link class, peer address).",
+                            MakeTraceSourceAccessor(&CeApplication::m_tcpTimeoutTrace),
+                            "ns3::CeApplication::TcpTimeoutTracedCallback");
     return tid;
 }
 
@@ -65,10 +89,27 @@ CeApplication::DecodeOrReport(Ptr<const FramedConnection> connection,
 }
 
 void
-CeApplication::TraceSentMessages(Ptr<FramedConnection> connection, MessageTrace& txTrace)
+CeApplication::TraceConnection(Ptr<FramedConnection> connection,
+                               MessageTrace& txTrace,
+                               const std::string& link)
 {
     connection->TraceConnectWithoutContext("FrameSent",
                                            MakeBoundCallback(&FireMessageTrace, &txTrace));
+    // The connection holds these sinks, so a raw pointer to it is valid whenever they run.
+    FramedConnection* raw = PeekPointer(connection);
+    connection->TraceConnectWithoutContext(
+        "TcpRetransmission",
+        Callback<void, uint32_t>(
+            [this, raw, link](uint32_t bytes)
+            {
+                m_tcpRetransmissionTrace(link, PeerOf(raw), bytes);
+            }));
+    connection->TraceConnectWithoutContext("TcpTimeout",
+                                           Callback<void>(
+                                               [this, raw, link]()
+                                               {
+                                                   m_tcpTimeoutTrace(link, PeerOf(raw));
+                                               }));
 }
 
 void

@@ -10,6 +10,7 @@
 
 #include "ns3/application.h"
 #include "ns3/framed-connection.h"
+#include "ns3/ipv4-address.h"
 #include "ns3/protocol-message.h"
 
 #include <map>
@@ -38,6 +39,13 @@ class CeApplication : public Application
 
     /// \return the number of malformed or unexpected messages received so far
     uint64_t GetProtocolErrors() const;
+
+    /// TracedCallback signature of TcpRetransmission: (link class, peer, payload bytes).
+    typedef void (*TcpRetransmissionTracedCallback)(const std::string& link,
+                                                    Ipv4Address peer,
+                                                    uint32_t bytes);
+    /// TracedCallback signature of TcpTimeout: (link class, peer).
+    typedef void (*TcpTimeoutTracedCallback)(const std::string& link, Ipv4Address peer);
 
     /**
      * \brief Answer the requests that reach this node with \p server instead of passing them
@@ -86,12 +94,16 @@ class CeApplication : public Application
                         const std::string& peer);
 
     /**
-     * \brief Fire \p txTrace for every message \p connection hands to TCP, so that traced
-     * bytes are bytes actually sent, not merely queued.
+     * \brief Trace \p connection: fire \p txTrace for every message it hands to TCP (so that
+     * traced bytes are bytes actually sent, not merely queued), and this application's
+     * TcpRetransmission and TcpTimeout for its socket's loss recovery.
      * \param connection a connection of this application
      * \param txTrace the trace source for messages sent on it
+     * \param link the link class it sends on: "access", "backhaul" or "edge-edge"
      */
-    void TraceSentMessages(Ptr<FramedConnection> connection, MessageTrace& txTrace);
+    void TraceConnection(Ptr<FramedConnection> connection,
+                         MessageTrace& txTrace,
+                         const std::string& link);
 
     /**
      * \brief Report a connection that ended because of bad bytes from \p peer.
@@ -198,6 +210,8 @@ class CeApplication : public Application
     Ptr<MessageAuthenticator> m_authenticator;          //!< node's authenticator (or null)
     std::map<uint64_t, Ptr<FramedConnection>> m_served; //!< request -> requester
     ProtocolErrorTrace m_protocolErrorTrace;            //!< malformed or unexpected message
+    TcpRetransmissionTrace m_tcpRetransmissionTrace;    //!< a TCP segment sent again
+    TcpTimeoutTrace m_tcpTimeoutTrace;                  //!< a TCP retransmission timeout
     uint64_t m_protocolErrors{0};                       //!< count of the above
 };
 

@@ -120,7 +120,7 @@ CloudApp::HandleEdgeAccepted(Ptr<FramedConnection> connection)
     Authenticate(connection); // the listener attaches the socket after this callback
     connection->SetMessageCallback(MakeCallback(&CloudApp::HandleMessage, this));
     connection->SetClosedCallback(MakeCallback(&CloudApp::HandleClosed, this));
-    TraceSentMessages(connection, m_txTrace);
+    TraceConnection(connection, m_txTrace, "backhaul");
 }
 
 void

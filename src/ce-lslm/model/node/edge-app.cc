@@ -165,7 +165,7 @@ EdgeApp::ConnectBackhaul()
     Authenticate(m_backhaul);
     m_backhaul->SetMessageCallback(MakeCallback(&EdgeApp::HandleCloudMessage, this));
     m_backhaul->SetClosedCallback(MakeCallback(&EdgeApp::HandleCloudClosed, this));
-    TraceSentMessages(m_backhaul, m_backhaulTxTrace);
+    TraceConnection(m_backhaul, m_backhaulTxTrace, "backhaul");
     m_backhaul->Connect(Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId()), m_cloud);
     m_links.self = m_index;
     m_links.upstream = m_backhaul;
@@ -288,7 +288,7 @@ EdgeApp::AttachPeer(Ptr<FramedConnection> connection)
     Authenticate(connection); // before Connect(), and before the listener's Attach()
     connection->SetMessageCallback(MakeCallback(&EdgeApp::HandlePeerMessage, this));
     connection->SetClosedCallback(MakeCallback(&EdgeApp::HandlePeerClosed, this));
-    TraceSentMessages(connection, m_peerTxTrace);
+    TraceConnection(connection, m_peerTxTrace, "edge-edge");
     m_peers.push_back(connection);
 }
 
@@ -342,7 +342,7 @@ EdgeApp::HandleTerminalAccepted(Ptr<FramedConnection> connection)
     m_terminals.insert(connection);
     connection->SetMessageCallback(MakeCallback(&EdgeApp::HandleTerminalMessage, this));
     connection->SetClosedCallback(MakeCallback(&EdgeApp::HandleTerminalClosed, this));
-    TraceSentMessages(connection, m_accessTxTrace);
+    TraceConnection(connection, m_accessTxTrace, "access");
 }
 
 void

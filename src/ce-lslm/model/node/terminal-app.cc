@@ -239,7 +239,7 @@ TerminalApp::Connect()
     m_connection = CreateObject<FramedConnection>();
     m_connection->SetMessageCallback(MakeCallback(&TerminalApp::HandleMessage, this));
     m_connection->SetClosedCallback(MakeCallback(&TerminalApp::HandleClosed, this));
-    TraceSentMessages(m_connection, m_txTrace);
+    TraceConnection(m_connection, m_txTrace, "access");
     m_connection->Connect(Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId()), m_remote);
 }
 

@@ -51,6 +51,15 @@ FramedConnection::GetTypeId()
                             "Bytes queued for sending that TCP has not accepted yet.",
                             MakeTraceSourceAccessor(&FramedConnection::m_txBacklog),
                             "ns3::TracedValueCallback::Uint64")
+            .AddTraceSource("TcpRetransmission",
+                            "The TCP socket sent a segment again (payload bytes; TcpEventProbe).",
+                            MakeTraceSourceAccessor(&FramedConnection::m_tcpRetransmissionTrace),
+                            "ns3::FramedConnection::RetransmissionTracedCallback")
+            .AddTraceSource("TcpTimeout",
+                            "The TCP socket's retransmission timer expired (once per loss "
+                            "episode; TcpEventProbe).",
+                            MakeTraceSourceAccessor(&FramedConnection::m_tcpTimeoutTrace),
+                            "ns3::TracedCallback::Void")
             .AddTraceSource("FramingError",
                             "The received byte stream is not a valid frame stream.",
                             MakeTraceSourceAccessor(&FramedConnection::m_framingErrorTrace),
@@ -179,6 +188,10 @@ FramedConnection::TakeSocket(Ptr<Socket> socket, bool initiator)
         m_txBacklog -= message->GetSize() + GetFrameOverhead();
         Send(message); // queued (state IDLE): sent once connected, as without authentication
     }
+    m_tcpProbe = TcpEventProbe::Install(
+        socket,
+        MakeCallback(&TracedCallback<uint32_t>::operator(), &m_tcpRetransmissionTrace),
+        MakeCallback(&TracedCallback<>::operator(), &m_tcpTimeoutTrace));
     socket->SetRecvCallback(MakeCallback(&FramedConnection::HandleRecv, this));
     socket->SetSendCallback(MakeCallback(&FramedConnection::HandleSend, this));
     socket->SetCloseCallbacks(MakeCallback(&FramedConnection::HandleNormalClose, this),
@@ -710,6 +723,11 @@ FramedConnection::DoDispose()
         // disposes the socket.
         ReleaseSocketCallbacks();
         m_socket = nullptr;
+    }
+    if (m_tcpProbe)
+    {
+        m_tcpProbe->Disconnect(); // the socket, which holds the probe, may outlive this
+        m_tcpProbe = nullptr;
     }
     DropState();
     m_authenticator = nullptr;

@@ -7,6 +7,7 @@
 
 #include "frame-decoder.h"
 #include "message-authenticator.h"
+#include "tcp-event-probe.h"
 
 #include "ns3/address.h"
 #include "ns3/callback.h"
@@ -94,6 +95,12 @@ class FramedConnection : public Object
      * \param [in] frameBytes size of the whole frame on the wire, header included
      */
     typedef void (*FrameTracedCallback)(Ptr<const Packet> message, uint32_t frameBytes);
+
+    /**
+     * TracedCallback signature for TCP retransmissions.
+     * \param [in] bytes payload bytes of the segment sent again
+     */
+    typedef void (*RetransmissionTracedCallback)(uint32_t bytes);
 
     /**
      * TracedCallback signature for framing errors.
@@ -437,6 +444,9 @@ class FramedConnection : public Object
     TracedCallback<Ptr<const Packet>, uint32_t> m_frameSentTrace;     //!< FrameSent trace
     TracedCallback<Ptr<const Packet>, uint32_t> m_frameReceivedTrace; //!< FrameReceived trace
     TracedCallback<const std::string&> m_framingErrorTrace;           //!< FramingError trace
+    TracedCallback<uint32_t> m_tcpRetransmissionTrace;                //!< TcpRetransmission
+    TracedCallback<> m_tcpTimeoutTrace;                               //!< TcpTimeout trace
+    Ptr<TcpEventProbe> m_tcpProbe; //!< watches the socket's loss recovery (null: not TCP)
     /// MessageRejected trace
     TracedCallback<Ptr<const Packet>, const std::string&> m_messageRejectedTrace;
     /// FrameInjected trace
