@@ -53,28 +53,36 @@ TEST(SixGMcsTableTest, CqiAndMcsFollowTheSinr)
     SixGMcsTable table;
     EXPECT_EQ(table.SinrToCqi(-20), 0);
     EXPECT_EQ(table.SinrToCqi(60), 15);
-    EXPECT_EQ(table.CqiToMcs(1), SixGMcsTable::NO_MCS);
-    EXPECT_EQ(table.CqiToMcs(15), 26);
-    EXPECT_NEAR(table.GetMinimumSinrDb(), table.GetCqi(2).thresholdDb, 1e-12);
     for (uint8_t cqi = 1; cqi < SixGMcsTable::CQI_COUNT; ++cqi)
     {
         double threshold = table.GetCqi(cqi).thresholdDb;
         EXPECT_EQ(table.SinrToCqi(threshold), cqi);
         EXPECT_EQ(table.SinrToCqi(threshold - 1e-6), cqi - 1);
-        uint8_t mcs = table.CqiToMcs(cqi);
-        if (mcs != SixGMcsTable::NO_MCS)
-        {
-            // The MCS never asks for more than the CQI promises, and is the best that doesn't.
-            EXPECT_LE(table.GetMcs(mcs).spectralEfficiency,
-                      table.GetCqi(cqi).spectralEfficiency + 1e-9);
-            if (mcs + 1 < table.GetMcsCount())
-            {
-                EXPECT_GT(table.GetMcs(mcs + 1).spectralEfficiency,
-                          table.GetCqi(cqi).spectralEfficiency);
-            }
-            EXPECT_LE(table.GetBler(mcs, threshold), 0.1 + 1e-9);
-        }
     }
+    // Every MCS is reachable, MCS 0 included (it lies between CQI 1 and CQI 2), and each is
+    // chosen from its own threshold up to the next one's.
+    EXPECT_NEAR(table.GetMinimumSinrDb(), table.GetMcs(0).thresholdDb, 1e-12);
+    EXPECT_EQ(table.SinrToMcs(table.GetMinimumSinrDb() - 1e-6), SixGMcsTable::NO_MCS);
+    EXPECT_GT(table.GetMcs(0).thresholdDb, table.GetCqi(1).thresholdDb);
+    EXPECT_LT(table.GetMcs(0).thresholdDb, table.GetCqi(2).thresholdDb);
+    for (uint8_t mcs = 0; mcs < table.GetMcsCount(); ++mcs)
+    {
+        const double threshold = table.GetMcs(mcs).thresholdDb;
+        EXPECT_EQ(table.SinrToMcs(threshold), mcs);
+        if (mcs > 0)
+        {
+            EXPECT_EQ(table.SinrToMcs(threshold - 1e-6), mcs - 1);
+        }
+        EXPECT_LE(table.GetBler(mcs, threshold), 0.1 + 1e-9);
+    }
+    EXPECT_EQ(table.SinrToMcs(60), table.GetMcsCount() - 1); // 1024-QAM 948/1024
+    // The uplink stops at 256-QAM: its best MCS is 256-QAM 948/1024, whatever the SINR.
+    const uint8_t uplinkBest = table.SinrToMcs(60, SixGMcsTable::UPLINK_MAX_MODULATION_ORDER);
+    EXPECT_EQ(table.GetMcs(uplinkBest).modulationOrder, 8);
+    EXPECT_NEAR(table.GetMcs(uplinkBest).codeRate, 948.0 / 1024, 1e-12);
+    EXPECT_EQ(
+        table.SinrToMcs(table.GetMcs(5).thresholdDb, SixGMcsTable::UPLINK_MAX_MODULATION_ORDER),
+        5);
 }
 
 TEST(SixGMcsTableTest, BlerIsTenPercentAtTheThresholdAndFallsWithSinr)

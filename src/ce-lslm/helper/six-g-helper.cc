@@ -139,19 +139,15 @@ SixGHelper::CreateChannel() const
     {
         condition = ObjectFactory(m_conditionType).Create<ChannelConditionModel>();
     }
-    if (m_blockageRate > 0)
-    {
-        Ptr<BlockageChannelConditionModel> blockage = CreateObject<BlockageChannelConditionModel>();
-        blockage->SetInnerModel(condition);
-        blockage->SetAttribute("Rate", DoubleValue(m_blockageRate));
-        blockage->SetAttribute("MeanDuration", TimeValue(m_blockageDuration));
-        condition = blockage;
-    }
-    if (condition)
-    {
-        pathLoss->SetAttributeFailSafe("ChannelConditionModel", PointerValue(condition));
-        channel->SetAttribute("ChannelConditionModel", PointerValue(condition));
-    }
+    // The blockage process wraps the condition model even at rate 0 (where it draws nothing
+    // and passes the inner model's condition on): it keeps its random streams either way, so
+    // every other stream is the same with and without blockage and the two runs are paired.
+    Ptr<BlockageChannelConditionModel> blockage = CreateObject<BlockageChannelConditionModel>();
+    blockage->SetInnerModel(condition);
+    blockage->SetAttribute("Rate", DoubleValue(m_blockageRate));
+    blockage->SetAttribute("MeanDuration", TimeValue(m_blockageDuration));
+    pathLoss->SetAttributeFailSafe("ChannelConditionModel", PointerValue(blockage));
+    channel->SetAttribute("ChannelConditionModel", PointerValue(blockage));
     channel->SetAttribute("PropagationLossModel", PointerValue(pathLoss));
     channel->SetAttribute("FadingModel", PointerValue(m_fadingFactory.Create<SixGFadingModel>()));
     return channel;

@@ -75,7 +75,9 @@ class SixGHelper
     void SetFadingModelAttribute(const std::string& name, const AttributeValue& value);
     /**
      * \brief Add blockage events on top of the condition model
-     * (BlockageChannelConditionModel).
+     * (BlockageChannelConditionModel). The blockage model is there, with its random streams,
+     * at every rate (0 included), so that runs with and without blockage draw every other
+     * random number alike.
      * \param ratePerSecond blockages per second of unblocked time per link (0: none)
      * \param meanDuration mean duration of a blockage
      */

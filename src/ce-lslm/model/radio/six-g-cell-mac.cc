@@ -98,6 +98,12 @@ SixGCellMac::GetTypeId()
                           DoubleValue(0.5),
                           MakeDoubleAccessor(&SixGCellMac::m_ollaStepDb),
                           MakeDoubleChecker<double>(0.0, 10.0))
+            .AddAttribute("MultiLayerSinr",
+                          "Reported SINR below which a link sends one MIMO layer, in dB; above "
+                          "it the rank that carries most is chosen (SixGLinkAdaptation).",
+                          DoubleValue(10.0),
+                          MakeDoubleAccessor(&SixGCellMac::m_multiLayerSinrDb),
+                          MakeDoubleChecker<double>())
             .AddAttribute("BlerTarget",
                           "First-transmission BLER the outer loop aims at.",
                           DoubleValue(0.1),
@@ -352,7 +358,8 @@ SixGCellMac::Conclude(const Pending& pending)
     SixGLink& link = *pending.link;
     SixGHarqEntity& harq = link.GetHarq();
     double interference = m_channel->GetInterferenceW(m_pendingSlot, pending.tx);
-    double sinr = pending.signalW / (pending.noiseW + interference);
+    // The transmitter's power is split over the block's layers: each sees 1 / layers of it.
+    double sinr = pending.signalW / pending.layers / (pending.noiseW + interference);
     bool first = harq.Get(pending.process).transmissions == 0;
     double effective = harq.Combine(pending.process, sinr);
     const SixGHarqEntity::Process& process = harq.Get(pending.process);
@@ -377,13 +384,14 @@ SixGCellMac::Conclude(const Pending& pending)
     info.bler = GetMcsTable().GetBler(process.mcs, info.effectiveSinrDb);
     info.decoded = m_decode->GetValue() >= info.bler;
 
-    if (first)
-    {
-        link.UpdateOlla(info.decoded, m_ollaStepDb, m_blerTarget);
-    }
     link.SetChannelReport(pending.fullPowerW,
                           (pending.noiseW + interference) / pending.tx.rbs,
                           info.time);
+    if (first)
+    {
+        link.UpdateOlla(info.decoded, m_ollaStepDb, m_blerTarget);
+        GetAdaptation().LimitBackOff(link, m_channel->GetResourceBlocks());
+    }
     std::vector<SixGTxBuffer::Segment> segments = process.segments;
     SixGHarqEntity::Outcome outcome = harq.Conclude(pending.process, info.decoded, info.slot);
     info.lost = outcome == SixGHarqEntity::LOST;
@@ -456,14 +464,13 @@ SixGCellMac::PlaceNewData(uint64_t slot, SixGLink::Direction direction, uint32_t
         candidate.maxRbs =
             std::min(free, link->GetMaxRbsAbove(carrier, lowestDb + link->GetOllaOffsetDb()));
         uint32_t probe = direction == SixGLink::DOWNLINK ? free : std::min(share, candidate.maxRbs);
-        uint8_t cqi = 0;
-        uint8_t mcs = 0;
-        if (probe == 0 || !SelectMcs(*link, probe, cqi, mcs))
+        SixGLinkAdaptation::Choice choice;
+        if (probe == 0 || !Adapt(*link, probe, symbols, choice))
         {
             continue; // out of range: nothing can be sent this slot
         }
         candidate.backlogBits = link->GetBuffer().GetBacklogBytes() * 8;
-        candidate.bitsPerRb = static_cast<double>(GetTbsBits(*link, probe, symbols, mcs)) / probe;
+        candidate.bitsPerRb = static_cast<double>(choice.tbsBits) / probe;
         candidate.averageRateBps = link->GetAverageRate(Simulator::Now(), m_pfTimeConstant);
         candidates.push_back(candidate);
         linksOf.push_back(link);
@@ -487,14 +494,12 @@ uint32_t
 SixGCellMac::StartBlock(uint64_t slot, Ptr<SixGLink> link, uint32_t rbStart, uint32_t rbs)
 {
     uint32_t symbols = m_channel->GetDataSymbols(slot);
-    uint8_t cqi = 0;
-    uint8_t mcs = 0;
-    if (!SelectMcs(*link, rbs, cqi, mcs))
+    SixGLinkAdaptation::Choice choice;
+    if (!Adapt(*link, rbs, symbols, choice))
     {
         return 0;
     }
-    uint64_t tbsBits = GetTbsBits(*link, rbs, symbols, mcs);
-    uint64_t payload = std::min<uint64_t>(tbsBits / 8, link->GetBuffer().GetBacklogBytes());
+    uint64_t payload = std::min<uint64_t>(choice.tbsBits / 8, link->GetBuffer().GetBacklogBytes());
     int id = link->GetHarq().FindFree();
     if (payload == 0 || id < 0)
     {
@@ -503,10 +508,11 @@ SixGCellMac::StartBlock(uint64_t slot, Ptr<SixGLink> link, uint32_t rbStart, uin
     SixGHarqEntity::Process& process = link->GetHarq().Get(static_cast<uint32_t>(id));
     process.active = true;
     process.segments = link->GetBuffer().Dequeue(payload);
-    process.tbsBits = tbsBits;
+    process.tbsBits = choice.tbsBits;
     process.payloadBytes = payload;
-    process.mcs = mcs;
-    process.cqi = cqi;
+    process.mcs = choice.mcs;
+    process.cqi = choice.cqi;
+    process.layers = choice.layers;
     process.rbs = rbs;
     process.symbols = symbols;
     Transmit(slot, link, static_cast<uint32_t>(id), rbStart);
@@ -537,7 +543,7 @@ SixGCellMac::Transmit(uint64_t slot, Ptr<SixGLink> link, uint32_t process, uint3
     pending.fullPowerW = GetFullPowerW(*link);
     pending.signalW = pending.fullPowerW * (downlink ? double(block.rbs) / carrier : 1.0);
     pending.noiseW = m_channel->GetNoisePowerW(block.rbs, receiver->GetNoiseFigureDb());
-    pending.layers = transmitter->GetLayers();
+    pending.layers = block.layers;
     m_channel->AddTransmission(slot, pending.tx);
     m_pending.push_back(pending);
     m_pendingSlot = slot;
@@ -576,29 +582,35 @@ SixGCellMac::RefreshReport(SixGLink& link)
             ? 0.0
             : std::max(0.0, link.GetReportedInterferenceNoisePerRbW() - noisePerRb);
     link.SetChannelReport(GetFullPowerW(link), noisePerRb + interferencePerRb, now, false);
+    // A fresh report bounds the back-off again, so that a link the report says can be served
+    // at the lowest MCS is served, however many failures came before.
+    GetAdaptation().LimitBackOff(link, m_channel->GetResourceBlocks());
 }
 
 bool
-SixGCellMac::SelectMcs(const SixGLink& link, uint32_t rbs, uint8_t& cqi, uint8_t& mcs) const
+SixGCellMac::Adapt(const SixGLink& link,
+                   uint32_t rbs,
+                   uint32_t symbols,
+                   SixGLinkAdaptation::Choice& choice) const
 {
-    double sinrDb =
-        link.GetReportedSinrDb(rbs, m_channel->GetResourceBlocks()) - link.GetOllaOffsetDb();
-    cqi = GetMcsTable().SinrToCqi(sinrDb);
-    mcs = cqi == 0 ? SixGMcsTable::NO_MCS : GetMcsTable().CqiToMcs(cqi);
-    return mcs != SixGMcsTable::NO_MCS;
+    return GetAdaptation().Choose(link,
+                                  link.GetTransmitter()->GetLayers(),
+                                  m_multiLayerSinrDb,
+                                  rbs,
+                                  m_channel->GetResourceBlocks(),
+                                  symbols,
+                                  m_channel->GetOverhead(link.GetDirection()),
+                                  choice);
 }
 
-uint64_t
-SixGCellMac::GetTbsBits(const SixGLink& link, uint32_t rbs, uint32_t symbols, uint8_t mcs) const
+const SixGLinkAdaptation&
+SixGCellMac::GetAdaptation() const
 {
-    uint32_t layers = link.GetTransmitter()->GetLayers();
-    uint64_t tbs = SixGMcsTable::GetTbsBits(rbs,
-                                            symbols,
-                                            layers,
-                                            GetMcsTable().GetMcs(mcs).spectralEfficiency,
-                                            m_channel->GetOverhead(link.GetDirection()));
-    double sinr = FromDb(link.GetReportedSinrDb(rbs, m_channel->GetResourceBlocks()));
-    return std::min(tbs, SixGMcsTable::GetShannonBits(rbs, symbols, layers, sinr));
+    if (!m_adaptation)
+    {
+        m_adaptation = std::make_unique<SixGLinkAdaptation>(GetMcsTable());
+    }
+    return *m_adaptation;
 }
 
 } // namespace ns3

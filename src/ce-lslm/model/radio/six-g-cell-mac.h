@@ -6,6 +6,7 @@
 #define CE_LSLM_SIX_G_CELL_MAC_H
 
 #include "six-g-channel.h"
+#include "six-g-link-adaptation.h"
 #include "six-g-link.h"
 #include "six-g-mcs-table.h"
 #include "six-g-scheduler.h"
@@ -158,21 +159,19 @@ class SixGCellMac : public Object
      */
     double GetFullPowerW(const SixGLink& link);
     /**
+     * \brief Choose the rank, MCS and size of an allocation of \p link (SixGLinkAdaptation).
      * \param link a link
      * \param rbs resource blocks of the allocation
-     * \param[out] cqi the CQI
-     * \param[out] mcs the MCS to use
-     * \return false when no MCS serves the link's CQI (nothing can be sent)
-     */
-    bool SelectMcs(const SixGLink& link, uint32_t rbs, uint8_t& cqi, uint8_t& mcs) const;
-    /**
-     * \param link a link
-     * \param rbs resource blocks
      * \param symbols data symbols
-     * \param mcs MCS
-     * \return the transport block size, capped by the Shannon bits of the reported SINR
+     * \param[out] choice the rank, MCS and transport block size
+     * \return false when no MCS serves the link (nothing can be sent)
      */
-    uint64_t GetTbsBits(const SixGLink& link, uint32_t rbs, uint32_t symbols, uint8_t mcs) const;
+    bool Adapt(const SixGLink& link,
+               uint32_t rbs,
+               uint32_t symbols,
+               SixGLinkAdaptation::Choice& choice) const;
+    /// \return the link adaptation, built on the MCS table on first use
+    const SixGLinkAdaptation& GetAdaptation() const;
     /// \return resource blocks per group
     uint32_t GetRbgSize() const;
     /**
@@ -196,24 +195,26 @@ class SixGCellMac : public Object
     std::vector<Ptr<SixGLink>> m_uplinks;          //!< per RNTI
     Ptr<SixGScheduler> m_scheduler;                //!< shares the resource blocks
     mutable std::unique_ptr<SixGMcsTable> m_table; //!< built from the attributes on first use
-    Ptr<UniformRandomVariable> m_decode;           //!< decoding draws
-    std::vector<Pending> m_pending;                //!< transmissions of m_pendingSlot
-    uint64_t m_pendingSlot{0};                     //!< slot of m_pending
-    EventId m_boundary;                            //!< next slot boundary event
-    uint64_t m_boundarySlot{0};                    //!< its slot
-    uint64_t m_processedSlots{0};                  //!< slots whose boundary has run (+1 of last)
-    bool m_inBoundary{false};                      //!< inside SlotBoundary
-    uint32_t m_harqProcesses;                      //!< HARQ processes per link
-    uint32_t m_maxTransmissions;                   //!< HARQ transmissions at most
-    uint32_t m_harqRttSlots;                       //!< HARQ retransmission delay
-    uint32_t m_arqRetransmissions;                 //!< ARQ resends of lost blocks' segments
-    uint32_t m_rbgSize;                            //!< RBs per group (0: TS 38.214 table)
-    Time m_cqiPeriod;                              //!< channel report refresh period
-    double m_ollaStepDb;                           //!< OLLA step
-    double m_blerTarget;                           //!< OLLA target
-    Time m_pfTimeConstant;                         //!< served-rate averaging
-    double m_gapDb;                                //!< Shannon gap of the MCS thresholds
-    double m_blerSlope;                            //!< BLER curve steepness
+    mutable std::unique_ptr<SixGLinkAdaptation> m_adaptation; //!< on m_table, on first use
+    double m_multiLayerSinrDb{10.0};     //!< SINR below which a link sends one layer, in dB
+    Ptr<UniformRandomVariable> m_decode; //!< decoding draws
+    std::vector<Pending> m_pending;      //!< transmissions of m_pendingSlot
+    uint64_t m_pendingSlot{0};           //!< slot of m_pending
+    EventId m_boundary;                  //!< next slot boundary event
+    uint64_t m_boundarySlot{0};          //!< its slot
+    uint64_t m_processedSlots{0};        //!< slots whose boundary has run (+1 of last)
+    bool m_inBoundary{false};            //!< inside SlotBoundary
+    uint32_t m_harqProcesses;            //!< HARQ processes per link
+    uint32_t m_maxTransmissions;         //!< HARQ transmissions at most
+    uint32_t m_harqRttSlots;             //!< HARQ retransmission delay
+    uint32_t m_arqRetransmissions;       //!< ARQ resends of lost blocks' segments
+    uint32_t m_rbgSize;                  //!< RBs per group (0: TS 38.214 table)
+    Time m_cqiPeriod;                    //!< channel report refresh period
+    double m_ollaStepDb;                 //!< OLLA step
+    double m_blerTarget;                 //!< OLLA target
+    Time m_pfTimeConstant;               //!< served-rate averaging
+    double m_gapDb;                      //!< Shannon gap of the MCS thresholds
+    double m_blerSlope;                  //!< BLER curve steepness
     TracedCallback<const SixGTransportBlockInfo&> m_tbTrace; //!< per transmission
 };
 

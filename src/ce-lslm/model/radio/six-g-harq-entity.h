@@ -42,6 +42,7 @@ class SixGHarqEntity
         uint8_t cqi{0};                              //!< CQI it was chosen with
         uint32_t rbs{0};                             //!< resource blocks of every transmission
         uint32_t symbols{0};                         //!< OFDM symbols of every transmission
+        uint32_t layers{1};                          //!< MIMO layers of every transmission
         uint8_t transmissions{0};                    //!< transmissions so far
         double combinedSinr{0};                      //!< sum of linear SINRs so far
         uint64_t readySlot{0};                       //!< earliest slot for a retransmission

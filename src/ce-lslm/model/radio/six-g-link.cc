@@ -138,7 +138,13 @@ void
 SixGLink::UpdateOlla(bool decoded, double stepDb, double target)
 {
     m_ollaOffsetDb += decoded ? -stepDb * target / (1.0 - target) : stepDb;
-    m_ollaOffsetDb = std::clamp(m_ollaOffsetDb, 0.0, kMaxOllaOffsetDb);
+    m_ollaOffsetDb = std::clamp(m_ollaOffsetDb, -kMaxOllaOffsetDb, kMaxOllaOffsetDb);
+}
+
+void
+SixGLink::LimitOllaOffset(double headroomDb)
+{
+    m_ollaOffsetDb = std::min(m_ollaOffsetDb, std::max(0.0, headroomDb));
 }
 
 double

@@ -109,14 +109,27 @@ class SixGLink : public SimpleRefCount<SixGLink>
      */
     uint32_t GetMaxRbsAbove(uint32_t carrierRbs, double sinrDb) const;
 
-    /// \return the OLLA back-off, in dB
+    /// \return the OLLA back-off, in dB (negative: the link does better than it reports)
     double GetOllaOffsetDb() const;
     /**
+     * \brief Outer-loop link adaptation: up by \p stepDb after a failed first transmission,
+     * down by stepDb x target / (1 - target) after a decoded one, so that the first
+     * transmissions fail at the target rate on average. The back-off may go negative (to
+     * -30 dB): clamping it at 0 kept the BLER below target wherever the reported SINR falls
+     * between two MCS thresholds.
      * \param decoded whether a first transmission was decoded
      * \param stepDb the up step, in dB (0 disables the loop)
      * \param target the first-transmission BLER target
      */
     void UpdateOlla(bool decoded, double stepDb, double target);
+    /**
+     * \brief Anti-windup: the back-off never exceeds what would push the link below the lowest
+     * MCS (\p headroomDb, the reported SINR's margin over it; at least 0). Without this bound,
+     * failures at the lowest MCS raised the back-off with no transmission ever coming to lower
+     * it again, and the link starved.
+     * \param headroomDb reported SINR minus the lowest MCS threshold, in dB
+     */
+    void LimitOllaOffset(double headroomDb);
 
     /**
      * \param now the current time

@@ -64,19 +64,9 @@ SixGMcsTable::SixGMcsTable(double gapDb, double blerSlopePerDb)
         m_mcs.push_back(MakeEntry(row.modulationOrder, row.rateTimes1024));
     }
     m_cqi.push_back(Entry{0, 0, 0, 0}); // CQI 0: out of range
-    m_cqiToMcs.push_back(0);
     for (const Row& row : kCqiRows)
     {
         m_cqi.push_back(MakeEntry(row.modulationOrder, row.rateTimes1024));
-        uint8_t mcs = NO_MCS;
-        for (std::size_t i = 0; i < m_mcs.size(); ++i)
-        {
-            if (m_mcs[i].spectralEfficiency <= m_cqi.back().spectralEfficiency + 1e-9)
-            {
-                mcs = static_cast<uint8_t>(i);
-            }
-        }
-        m_cqiToMcs.push_back(mcs);
     }
 }
 
@@ -123,21 +113,23 @@ SixGMcsTable::SinrToCqi(double sinrDb) const
 }
 
 uint8_t
-SixGMcsTable::CqiToMcs(uint8_t cqi) const
+SixGMcsTable::SinrToMcs(double sinrDb, uint8_t maxModulationOrder) const
 {
-    NS_ABORT_MSG_IF(cqi == 0 || cqi >= CQI_COUNT, "SixGMcsTable: no MCS for CQI " << +cqi);
-    return m_cqiToMcs[cqi];
+    uint8_t mcs = NO_MCS;
+    for (std::size_t i = 0; i < m_mcs.size(); ++i)
+    {
+        if (m_mcs[i].thresholdDb <= sinrDb && m_mcs[i].modulationOrder <= maxModulationOrder)
+        {
+            mcs = static_cast<uint8_t>(i); // thresholds rise with the index
+        }
+    }
+    return mcs;
 }
 
 double
 SixGMcsTable::GetMinimumSinrDb() const
 {
-    uint8_t cqi = 1;
-    while (m_cqiToMcs[cqi] == NO_MCS)
-    {
-        ++cqi;
-    }
-    return m_cqi[cqi].thresholdDb;
+    return m_mcs.front().thresholdDb;
 }
 
 double

@@ -43,8 +43,10 @@ class SixGMcsTable
 
     /// Number of CQI values (0 = out of range, 1..15 usable).
     static constexpr uint8_t CQI_COUNT = 16;
-    /// CqiToMcs() of a CQI that no MCS serves.
+    /// SinrToMcs() below every MCS.
     static constexpr uint8_t NO_MCS = 255;
+    /// Highest modulation of the uplink: 256-QAM (TS 38.214 defines no 1024-QAM PUSCH table).
+    static constexpr uint8_t UPLINK_MAX_MODULATION_ORDER = 8;
     /// First-transmission BLER at an entry's threshold.
     static constexpr double THRESHOLD_BLER = 0.1;
     /// Resource elements per resource block and OFDM symbol (subcarriers).
@@ -77,14 +79,18 @@ class SixGMcsTable
      */
     uint8_t SinrToCqi(double sinrDb) const;
     /**
-     * \param cqi CQI index, 1..15
-     * \return the highest MCS whose spectral efficiency does not exceed the CQI's, or NO_MCS
-     * (CQI 1: QPSK 78/1024 is below the lowest MCS, QPSK 120/1024, so a terminal reporting
-     * it gets no data rather than a block it would fail more often than not)
+     * \brief Link adaptation's choice for a SINR: the highest MCS whose threshold (10 % BLER)
+     * is at most \p sinrDb and whose modulation the direction allows. The choice is made from
+     * the SINR itself, not through the 15 CQI steps, so every MCS is reachable (MCS 0 lies
+     * between CQI 1 and CQI 2).
+     * \param sinrDb the SINR the block should meet, in dB (after the outer loop's back-off)
+     * \param maxModulationOrder highest bits per symbol allowed: 10 (1024-QAM, downlink) or
+     * UPLINK_MAX_MODULATION_ORDER
+     * \return the MCS, or NO_MCS below MCS 0's threshold
      */
-    uint8_t CqiToMcs(uint8_t cqi) const;
+    uint8_t SinrToMcs(double sinrDb, uint8_t maxModulationOrder = 10) const;
 
-    /// \return the lowest SINR at which some MCS is selected (the lowest served CQI's), in dB
+    /// \return the lowest SINR at which some MCS is selected (MCS 0's threshold), in dB
     double GetMinimumSinrDb() const;
 
     /**
@@ -136,11 +142,10 @@ class SixGMcsTable
      */
     Entry MakeEntry(uint8_t modulationOrder, double rateTimes1024) const;
 
-    double m_gapDb;                  //!< gap from Shannon at 10 % BLER, in dB
-    double m_slopePerDb;             //!< BLER curve steepness, in 1/dB
-    std::vector<Entry> m_mcs;        //!< MCS table
-    std::vector<Entry> m_cqi;        //!< CQI table, index 0 unused
-    std::vector<uint8_t> m_cqiToMcs; //!< CQI -> MCS
+    double m_gapDb;           //!< gap from Shannon at 10 % BLER, in dB
+    double m_slopePerDb;      //!< BLER curve steepness, in 1/dB
+    std::vector<Entry> m_mcs; //!< MCS table
+    std::vector<Entry> m_cqi; //!< CQI table, index 0 unused
 };
 
 } // namespace ns3

@@ -50,8 +50,9 @@ SixGNetDevice::GetTypeId()
                           MakeDoubleAccessor(&SixGNetDevice::m_noiseFigureDb),
                           MakeDoubleChecker<double>(0.0, 30.0))
             .AddAttribute("Layers",
-                          "MIMO layers this end transmits (spatial multiplexing; each layer "
-                          "is assumed to see the link's SINR).",
+                          "Most MIMO layers this end transmits (spatial multiplexing); the "
+                          "cell chooses how many per block (rank adaptation) and splits the "
+                          "power equally over them.",
                           UintegerValue(1),
                           MakeUintegerAccessor(&SixGNetDevice::m_layers),
                           MakeUintegerChecker<uint32_t>(1, 8))

@@ -38,7 +38,7 @@ struct SixGTransportBlockInfo
     uint64_t tbsBits{0};                               //!< transport block size, in bits
     uint64_t payloadBytes{0};                          //!< packet bytes carried
     uint8_t transmission{0};   //!< 1 for the first transmission, 2.. for HARQ
-    double sinrDb{0};          //!< SINR of this transmission, in dB
+    double sinrDb{0};          //!< SINR of this transmission per layer, in dB
     double effectiveSinrDb{0}; //!< after chase combining, in dB
     double bler{0};            //!< block error probability at that SINR
     bool decoded{false};       //!< whether the receiver decoded it
