@@ -188,6 +188,38 @@ TEST_F(ComputeEngineTest, CancelledJobsProduceNothingAndCallbacksMaySubmit)
     EXPECT_GT(log.times[3][0], log.times[4][0]);
 }
 
+TEST_F(ComputeEngineTest, CachesAreChargedToMemoryAndJobsOnThemReserveOnlyTheirOwnTokens)
+{
+    auto engine = CreateObject<ComputeEngine>(); // a100 (80 GB), llama-3-8b
+    const double weights = engine->GetModel().WeightBytes();
+    const double perToken = engine->GetModel().KvBytesPerToken();
+    EXPECT_DOUBLE_EQ(engine->GetFreeMemory(), engine->GetDevice().memoryBytes - weights);
+    engine->SetCacheBytes("context-cache", 1e9);
+    engine->SetCacheBytes("store", 2e9);
+    EXPECT_DOUBLE_EQ(engine->GetMemoryUsed(), weights + 3e9);
+    engine->SetCacheBytes("store", 1e9); // replaces what the store held
+    EXPECT_DOUBLE_EQ(engine->GetMemoryUsed(), weights + 2e9);
+
+    // A job on 1,000 cached tokens a cache holds reserves its own 10 + 5 tokens only.
+    TokenLog log;
+    ComputeJob held = Job(1, 10, 5, log);
+    held.cachedTokens = 1000;
+    held.cachedHeld = true;
+    ASSERT_TRUE(engine->Submit(held));
+    EXPECT_DOUBLE_EQ(engine->GetMemoryUsed(), weights + 2e9 + 15 * perToken);
+    Simulator::Run();
+    EXPECT_DOUBLE_EQ(engine->GetMemoryUsed(), weights + 2e9);
+
+    // A cache that fills the memory keeps a job out until it shrinks.
+    const double room = engine->GetFreeMemory();
+    engine->SetCacheBytes("store", room - 1e9 - 100 * perToken); // 100 tokens left
+    EXPECT_FALSE(engine->Submit(Job(2, 1000, 10, log)));         // can never fit beside the caches
+    ASSERT_TRUE(engine->Submit(Job(3, 50, 10, log)));            // 60 tokens fit
+    Simulator::Run();
+    EXPECT_EQ(log.times[3].size(), 10u);
+    EXPECT_EQ(log.times.count(2), 0u);
+}
+
 /// A chain of one-token steps (as ce-collm's per-token jobs): each step's done callback submits
 /// the next, one position further; records when each step finishes.
 struct TokenChain

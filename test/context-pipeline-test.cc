@@ -439,8 +439,10 @@ TEST_F(ContextPipelineTest, CancelAndDisposeStopEveryCallback)
 TEST_F(ContextPipelineTest, ARefusedStageIsReportedOnceFromItsOwnEvent)
 {
     // A stage's reservation on the toy model (2,000 bytes of KV per token over 4 layers):
-    // local 1,100 x 2,000 / 4 = 550 kB; a loaded prefill-only layer the same; the last stage,
-    // with its outputs, every layer of 1,106 tokens: 2.212 MB.
+    // local 1,100 x 2,000 / 4 = 550 kB; a loaded prefill-only layer its query only (the loaded
+    // context is held elsewhere): 100 x 2,000 / 4 = 50 kB; the last stage, with its outputs,
+    // every layer of its query and answer: 106 tokens, 212 kB (1,100 with 1,000 answer tokens,
+    // 2.2 MB).
     auto device = ToyDevice();
     device.memoryBytes = 1e5; // nothing fits
     Outcome early;
@@ -464,11 +466,13 @@ TEST_F(ContextPipelineTest, ARefusedStageIsReportedOnceFromItsOwnEvent)
     EXPECT_EQ(silent.failures, 0u);
     Simulator::Destroy();
 
-    // Room for the prefill-only stages, not for the last one: refused at 36 ms, when layer 2's
-    // stage (30-36) ends.
+    // Room for the prefill-only stages, not for the last one with 1,000 answer tokens: refused
+    // at 36 ms, when layer 2's stage (30-36) ends.
     device.memoryBytes = 1e6;
+    Plan longAnswer = ToyPlan(4, 1, PIPELINE_OVERLAPPED);
+    longAnswer.answerTokens = 1000;
     const Outcome late = Simulate(MakeEngine(ToyModel(4), device),
-                                  ToyPlan(4, 1, PIPELINE_OVERLAPPED),
+                                  longAnswer,
                                   {MilliSeconds(5), MilliSeconds(30), MilliSeconds(33)});
     EXPECT_EQ(late.failures, 1u);
     EXPECT_EQ(late.stages.size(), 3u);

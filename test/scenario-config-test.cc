@@ -136,7 +136,7 @@ INSTANTIATE_TEST_SUITE_P(
                   R"({"cloud": {"zzzzzzzzzzzz": 1}})",
                   "cloud.zzzzzzzzzzzz",
                   "valid keys here: device, max_batch, prefill_chunk_tokens, "
-                  "context_cache, token_interval_ms"},
+                  "context_cache, context_cache_mb, token_interval_ms"},
         BadConfig{"StringForInteger",
                   R"({"topology": {"terminals": "four"}})",
                   "topology.terminals",

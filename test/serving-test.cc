@@ -16,6 +16,7 @@
 #include "ns3/results-writer.h"
 #include "ns3/rng-seed-manager.h"
 #include "ns3/scenario-runner.h"
+#include "ns3/scenario-summary.h"
 #include "ns3/simulator.h"
 
 #include <cmath>
@@ -189,8 +190,10 @@ TEST(Serving, DeadlineCancelsTheRequestWhereItIsAnswered)
     ASSERT_TRUE(server);
     EXPECT_EQ(server->GetActiveRequests(), 0u);
     EXPECT_EQ(server->GetEngine()->GetRunning(), 0u);
+    // No KV left behind but the resident contexts'.
     EXPECT_EQ(server->GetEngine()->GetMemoryUsed(),
-              server->GetEngine()->GetModel().WeightBytes()); // no KV left behind
+              server->GetEngine()->GetModel().WeightBytes()
+                  + server->GetContextCache().GetBytesUsed());
     const ScenarioResults results = scenario.Collect();
     Simulator::Destroy();
     ASSERT_GT(results.requests.size(), 0u);
@@ -253,3 +256,26 @@ TEST(Serving, UnusableFilesAndProfilesAreConfigErrorsNamingTheKey)
 }
 
 } // namespace
+
+TEST(Serving, TheContextCacheIsBoundedChargedAndCounted)
+{
+    const std::string workload = WriteWorkload(FreshTestDir());
+    const std::vector<std::string> common{"mode=cloud-only", "simulation.duration_s=8"};
+    // Room for one of the two contexts (about 2 MB of llama-3-8b KV each): they evict each
+    // other as requests alternate between them.
+    std::vector<std::string> small = common;
+    small.push_back("cloud.context_cache_mb=2.5");
+    const ScenarioResults roomy = RunScenario(workload, common);
+    const ScenarioResults tight = RunScenario(workload, small);
+    const ConfigJson a = BuildScenarioSummary(roomy).at("context_cache").at("cloud");
+    const ConfigJson b = BuildScenarioSummary(tight).at("context_cache").at("cloud");
+    ASSERT_EQ(roomy.requests.size(), tight.requests.size());
+    EXPECT_EQ(a.at("evictions"), 0u);
+    EXPECT_EQ(a.at("misses"), 2u); // each context prefilled once
+    EXPECT_GT(b.at("evictions"), 0u);
+    EXPECT_GT(b.at("misses"), a.at("misses"));
+    EXPECT_EQ(a.at("hits").get<uint64_t>() + a.at("misses").get<uint64_t>(), roomy.requests.size());
+    EXPECT_DOUBLE_EQ(b.at("budget_bytes").get<double>(), 2.5e6);
+    // What the cache no longer holds is prefilled again.
+    EXPECT_GT(tight.cloudComputeS, roomy.cloudComputeS);
+}

@@ -17,8 +17,11 @@
 #include "ns3/kv-error.h"
 #include "ns3/kv-layer-sender.h"
 #include "ns3/kv-sender.h"
+#include "ns3/model-server.h"
 #include "ns3/string.h"
 #include "ns3/uinteger.h"
+
+#include <map>
 
 namespace ns3
 {
@@ -220,6 +223,48 @@ CeLslmHelper::MakeCeLslmServer(ServingTier tier) const
                          DoubleValue(m_config.GetDouble("ce_lslm.cloud_store_mb") * 1e6));
     ConfigureFallback(server);
     return server;
+}
+
+ConfigJson
+CeLslmHelper::ContextCacheCounters() const
+{
+    std::map<std::string, std::pair<ContextKvStore::Counters, double>> tiers; // and budgets
+    auto add = [&tiers](const std::string& tier, Ptr<RequestServer> server)
+    {
+        if (Ptr<ModelServer> model = DynamicCast<ModelServer>(server))
+        {
+            auto& [counters, budget] = tiers[tier];
+            AddCounters(counters, model->GetContextCache().GetCounters());
+            budget += model->GetContextCache().GetBudget();
+        }
+    };
+    auto serverOf = [](Ptr<Application> app)
+    {
+        return DynamicCast<CeApplication>(app)->GetServer();
+    };
+    Ptr<RequestServer> cloud = serverOf(m_service.GetCloudApp().Get(0));
+    add("cloud", cloud);
+    if (Ptr<ContextKvServer> kv = DynamicCast<ContextKvServer>(cloud))
+    {
+        add("cloud", kv->GetAnswerer()); // answers the requests handed over
+    }
+    ApplicationContainer edges = m_service.GetEdgeApps();
+    for (uint32_t e = 0; e < edges.GetN(); ++e)
+    {
+        add("edge", serverOf(edges.Get(e)));
+    }
+    ApplicationContainer terminals = m_service.GetTerminalApps();
+    for (uint32_t t = 0; t < terminals.GetN(); ++t)
+    {
+        add("terminal", serverOf(terminals.Get(t)));
+    }
+    ConfigJson json = ConfigJson::object();
+    for (const auto& [tier, cache] : tiers)
+    {
+        json[tier] = StoreJson(cache.first);
+        json[tier]["budget_bytes"] = cache.second;
+    }
+    return json;
 }
 
 ConfigJson

@@ -347,6 +347,8 @@ CeLslmHelper::MakeModelServer(ServingTier tier, ModelRole role) const
     server->SetWorkload(m_workload);
     server->SetAttribute("ContextCache",
                          BooleanValue(m_config.GetBool(section + ".context_cache")));
+    server->SetAttribute("ContextCacheBytes",
+                         DoubleValue(m_config.GetDouble(section + ".context_cache_mb") * 1e6));
     server->SetAttribute("BytesPerToken",
                          UintegerValue(m_config.GetInt("workload.bytes_per_token")));
     ConfigureEngine(server->GetEngine(), tier, role);
@@ -467,6 +469,7 @@ CeLslmHelper::Collect()
     results.cloudComputeS = m_collector.GetComputeSeconds(TIER_CLOUD);
     results.terminalComputeS = m_collector.GetComputeSeconds(TIER_TERMINAL);
     results.ceLslm = CeLslmCounters();
+    results.contextCaches = ContextCacheCounters();
     results.security = SecurityCounters();
     return results;
 }

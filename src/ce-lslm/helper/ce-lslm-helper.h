@@ -211,6 +211,9 @@ class CeLslmHelper : public ServerFactory
     std::shared_ptr<const kv::KvAlignment> GetAlignment() const;
     /// \return the ce-lslm mode's counters (cloud prefills, store hits and misses), or null
     ConfigJson CeLslmCounters() const;
+    /// \return the context caches of the model servers (ModelServer::ContextCacheBytes) per
+    /// tier: hits, misses, evictions and budget; tiers without one are left out
+    ConfigJson ContextCacheCounters() const;
     /// \brief Configure a CE-LSLM edge server from the ce_lslm section and the topology.
     void ConfigureCeLslmEdge(Ptr<CeLslmEdgeServer> server) const;
     /**

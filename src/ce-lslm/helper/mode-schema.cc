@@ -56,14 +56,14 @@ CeLslmSchema()
           S::Number(0,
                     0,
                     1e9,
-                    "Context KV store of each edge, in MB of the declared edge model's KV; 0: "
-                    "the device memory the weights leave free")},
+                    "Context KV store of each edge, in MB of the declared edge model's KV, "
+                    "charged to the device's memory; 0: half the memory the weights leave")},
          {"cloud_store_mb",
           S::Number(0,
                     0,
                     1e9,
-                    "Context KV store of the cloud, in MB of the declared cloud model's KV; 0: "
-                    "the device memory the weights leave free")}});
+                    "Context KV store of the cloud, in MB of the declared cloud model's KV, "
+                    "charged to the device's memory; 0: half the memory the weights leave")}});
 }
 
 ConfigSchema

@@ -48,6 +48,7 @@ struct ScenarioResults
     double cloudComputeS{0};    //!< busy time of the cloud's compute engine, in s
     double terminalComputeS{0}; //!< busy time of the terminals' compute engines, in s
     ConfigJson ceLslm;          //!< ce-lslm mode: its store and prefill counters (null otherwise)
+    ConfigJson contextCaches;   //!< the model servers' context caches, per tier
     ConfigJson faults;          //!< the faults injected and what they did (FaultsJson)
     SecurityResults security;   //!< message authentication counters
 };

@@ -136,7 +136,14 @@ ServerSchema(const std::string& what, const std::string& device, S::Members extr
         {"context_cache",
          S::Boolean(true,
                     "Keep a context's KV resident once prefilled, so later requests naming the "
-                    "same context prefill only their query")}};
+                    "same context prefill only their query")},
+        {"context_cache_mb",
+         S::Number(0,
+                   0,
+                   1e9,
+                   "Memory of that context cache, in MB of the declared model's KV, charged to "
+                   "the device and emptied least recently used first; 0: half the memory the "
+                   "weights leave (ModelServer::ContextCacheBytes)")}};
     for (auto& member : extra)
     {
         members.push_back(std::move(member));

@@ -303,6 +303,7 @@ BuildScenarioSummary(const ScenarioResults& results)
                            {"rejected_replayed", security.rejectedReplayed},
                            {"edge_s", security.edgeS},
                            {"cloud_s", security.cloudS}};
+    summary["context_cache"] = results.contextCaches;
     if (!results.ceLslm.is_null())
     {
         summary["ce_lslm"] = CeLslmJson(results);

@@ -7,6 +7,7 @@
 #include "ns3/uinteger.h"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 
 namespace ns3
@@ -109,7 +110,7 @@ ComputeEngine::SetModel(const ModelProfile& model)
     NS_ABORT_MSG_IF(!m_running.empty() || !m_waiting.empty(),
                     "ComputeEngine: the model cannot change while jobs are queued");
     m_model = model;
-    m_memoryUsed = m_model.WeightBytes();
+    m_memoryUsed = m_model.WeightBytes() + CacheBytes();
 }
 
 void
@@ -151,18 +152,51 @@ ComputeEngine::GetModel() const
 double
 ComputeEngine::ReservedBytes(const ComputeJob& job) const
 {
+    // Cached tokens whose KV a cache holds are charged to that cache (SetCacheBytes).
+    const int64_t cached = job.cachedHeld ? 0 : job.cachedTokens;
     if (job.outputTokens == 0)
     {
         // A prefill-only stage fills the KV of its own layers; the others' is held elsewhere.
         const auto layers = m_model.LayerEnd(job.prefillLayerEnd) - job.prefillLayerBegin;
         const double share =
             static_cast<double>(layers) / static_cast<double>(m_model.shape.numLayers);
-        return static_cast<double>(job.cachedTokens + job.promptTokens) * m_model.KvBytesPerToken()
-               * share;
+        return static_cast<double>(cached + job.promptTokens) * m_model.KvBytesPerToken() * share;
     }
     // Decode steps run every layer, so a job with outputs holds every layer's KV.
-    const auto tokens = job.cachedTokens + job.promptTokens + job.outputTokens;
+    const auto tokens = cached + job.promptTokens + job.outputTokens;
     return static_cast<double>(tokens) * m_model.KvBytesPerToken();
+}
+
+void
+ComputeEngine::SetCacheBytes(const std::string& cache, double bytes)
+{
+    NS_ABORT_MSG_IF(bytes < 0 || !std::isfinite(bytes),
+                    "ComputeEngine: cache '" << cache << "' holds " << bytes << " bytes");
+    double& held = m_cacheBytes[cache];
+    m_memoryUsed = m_memoryUsed + (bytes - held);
+    const bool shrank = bytes < held;
+    held = bytes;
+    if (shrank && !m_waiting.empty())
+    {
+        StartIteration(); // room for a waiting job, if no iteration is running
+    }
+}
+
+double
+ComputeEngine::CacheBytes() const
+{
+    double caches = 0;
+    for (const auto& [name, bytes] : m_cacheBytes)
+    {
+        caches += bytes;
+    }
+    return caches;
+}
+
+double
+ComputeEngine::GetFreeMemory() const
+{
+    return m_device.memoryBytes - m_model.WeightBytes();
 }
 
 int64_t
@@ -193,9 +227,11 @@ ComputeEngine::Submit(const ComputeJob& job)
                            << m_model.shape.numLayers << " layers, or outputs without the last");
         return false;
     }
-    if (m_model.WeightBytes() + ReservedBytes(job) > m_device.memoryBytes)
+    if (m_model.WeightBytes() + CacheBytes() + ReservedBytes(job) > m_device.memoryBytes)
     {
-        NS_LOG_WARN("job " << job.id << " rejected: can never fit in memory");
+        // Caches shrink only when their owners evict: a job that does not fit beside them now
+        // might wait for ever.
+        NS_LOG_WARN("job " << job.id << " rejected: can never fit in memory beside the caches");
         return false;
     }
     Running running;

@@ -12,6 +12,8 @@
 #include "ns3/traced-value.h"
 
 #include <deque>
+#include <map>
+#include <string>
 #include <vector>
 
 namespace ns3
@@ -61,6 +63,17 @@ class ComputeEngine : public Object
     /// Remove a waiting or running job; its callbacks are not called. \return whether found
     bool Cancel(uint64_t id);
 
+    /**
+     * \brief Charge a cache kept on this device (a context cache, a KV store) to its memory:
+     * \p bytes replaces what \p cache held before. The caches count in MemoryUsed and leave
+     * that much less room to admit jobs; shrinking one may admit waiting jobs.
+     * \param cache the cache's name
+     * \param bytes what it holds now, in bytes (>= 0)
+     */
+    void SetCacheBytes(const std::string& cache, double bytes);
+    /// \return device memory the weights leave, in bytes (what caches and jobs share)
+    double GetFreeMemory() const;
+
     /// \return jobs waiting for admission
     uint32_t GetQueueLength() const;
     /// \return jobs admitted and not finished
@@ -95,6 +108,8 @@ class ComputeEngine : public Object
     std::string GetDeviceName() const;
     std::string GetModelName() const;
     double ReservedBytes(const ComputeJob& job) const;
+    /// \return bytes every cache holds (SetCacheBytes)
+    double CacheBytes() const;
     int64_t BatchLimit() const;
     void Admit();
     void StartIteration();
@@ -108,6 +123,7 @@ class ComputeEngine : public Object
     uint32_t m_maxBatch;                                       //!< 0: the device's max batch
     uint32_t m_prefillChunk;                                   //!< prefill tokens per iteration
     bool m_notifying;                                          //!< finished jobs being notified
+    std::map<std::string, double> m_cacheBytes;                //!< memory of each cache
     std::deque<Running> m_waiting;                             //!< FIFO of submitted jobs
     std::vector<Running> m_running;                            //!< admitted jobs, admission order
     EventId m_iterationEnd;                                    //!< end of the current iteration

@@ -21,6 +21,9 @@ struct ComputeJob
 {
     uint64_t id = 0;          //!< caller's identifier, unique among active jobs
     int64_t cachedTokens = 0; //!< tokens already in this job's KV cache (e.g. imported)
+    /// Whether the cached tokens' KV is held by a cache already charged to the engine
+    /// (ComputeEngine::SetCacheBytes): the job then reserves memory for its own tokens only.
+    bool cachedHeld = false;
     int64_t promptTokens = 0; //!< tokens to prefill (>= 1)
     int64_t outputTokens = 0; //!< tokens to produce (0: prefill only)
     /// First declared-model layer the prompt passes through (a partial prefill: the KV of the

@@ -136,10 +136,8 @@ CeLslmEdgeServer::Restart()
         assembly->Dispose();
     }
     m_assembling.clear();
-    for (const auto& [context, assembly] : m_held)
-    {
-        m_store.Erase(context);
-    }
+    m_store.Clear();
+    m_engine->SetCacheBytes("context-kv-store", 0);
     m_held.clear();
     m_peerBases.clear();
     m_neighbourHolds.clear();

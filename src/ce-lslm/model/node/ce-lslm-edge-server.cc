@@ -79,7 +79,8 @@ CeLslmEdgeServer::GetTypeId()
                           MakeStringChecker())
             .AddAttribute("StoreBytes",
                           "Memory of the edge's context KV store, in bytes of the declared "
-                          "edge model's KV; 0: the device memory the weights leave free.",
+                          "edge model's KV, charged to the engine; 0: half the device memory "
+                          "the weights leave (the other half is for the running requests).",
                           DoubleValue(0),
                           MakeDoubleAccessor(&CeLslmEdgeServer::m_storeBytes),
                           MakeDoubleChecker<double>(0))
@@ -412,9 +413,7 @@ CeLslmEdgeServer::HandleAssembled(Ptr<ContextAssembly> assembly)
     m_assembling.erase(context);
     if (m_store.GetBudget() == 0)
     {
-        m_store.SetBudget(m_storeBytes > 0 ? m_storeBytes
-                                           : m_engine->GetDevice().memoryBytes
-                                                 - m_engine->GetModel().WeightBytes());
+        m_store.SetBudget(m_storeBytes > 0 ? m_storeBytes : m_engine->GetFreeMemory() / 2);
     }
     std::vector<uint32_t> evicted;
     const double bytes = m_engine->GetModel().KvBytesPerToken() * ContextTokens(context);
@@ -423,6 +422,7 @@ CeLslmEdgeServer::HandleAssembled(Ptr<ContextAssembly> assembly)
         m_held[context] = assembly;
         Announce(context, static_cast<uint16_t>(assembly->GetOrigins().size()));
     }
+    m_engine->SetCacheBytes("context-kv-store", m_store.GetBytesUsed());
     for (uint32_t gone : evicted)
     {
         m_held.erase(gone);

@@ -32,7 +32,8 @@ ContextKvServer::GetTypeId()
             .AddConstructor<ContextKvServer>()
             .AddAttribute("StoreBytes",
                           "Memory of the context KV store, in bytes of the declared cloud "
-                          "model's KV; 0: the device memory the model's weights leave free.",
+                          "model's KV, charged to the engine; 0: half the device memory the "
+                          "model's weights leave (the other half is for the running jobs).",
                           DoubleValue(0),
                           MakeDoubleAccessor(&ContextKvServer::m_storeBytes),
                           MakeDoubleChecker<double>(0))
@@ -297,12 +298,11 @@ ContextKvServer::HandlePrefilled(uint64_t job)
     m_prefilledTrace(context);
     if (m_store.GetBudget() == 0)
     {
-        m_store.SetBudget(m_storeBytes > 0 ? m_storeBytes
-                                           : m_engine->GetDevice().memoryBytes
-                                                 - m_engine->GetModel().WeightBytes());
+        m_store.SetBudget(m_storeBytes > 0 ? m_storeBytes : m_engine->GetFreeMemory() / 2);
     }
     std::vector<uint32_t> evicted;
     m_store.Insert(context, StoredBytes(context), evicted);
+    m_engine->SetCacheBytes("context-kv-store", m_store.GetBytesUsed());
     for (uint32_t gone : evicted)
     {
         m_projected.erase(gone);

@@ -89,6 +89,14 @@ ContextKvStore::Erase(uint32_t context)
     }
 }
 
+void
+ContextKvStore::Clear()
+{
+    m_entries.clear();
+    m_order.clear();
+    m_used = 0;
+}
+
 double
 ContextKvStore::GetBytesUsed() const
 {

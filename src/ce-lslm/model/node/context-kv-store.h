@@ -65,6 +65,8 @@ class ContextKvStore
 
     /// \param context a context id to drop (no counter); unknown ids are ignored
     void Erase(uint32_t context);
+    /// Drop every context (a restart loses them); the budget and the counters stay.
+    void Clear();
 
     /// \return bytes in use
     double GetBytesUsed() const;

@@ -73,6 +73,7 @@ StageJob(const ContextPipeline::Plan& plan, uint32_t begin, uint32_t end, int32_
     ComputeJob job;
     job.id = plan.jobId;
     job.cachedTokens = local ? 0 : plan.contextTokens;
+    job.cachedHeld = !local; // the loaded context KV: the assembly's, then the edge's store
     job.promptTokens = local ? plan.contextTokens + plan.queryTokens : plan.queryTokens;
     job.outputTokens = end == plan.layers ? plan.answerTokens : 0;
     job.prefillLayerBegin = ContextPipeline::DeclaredLayer(begin, plan.layers, declaredLayers);

@@ -34,6 +34,13 @@ ModelServer::GetTypeId()
                           BooleanValue(true),
                           MakeBooleanAccessor(&ModelServer::m_contextCache),
                           MakeBooleanChecker())
+            .AddAttribute("ContextCacheBytes",
+                          "Memory of the context cache, in bytes of the declared model's KV; "
+                          "0: half the device memory the weights leave (the other half is for "
+                          "the running requests' KV).",
+                          DoubleValue(0),
+                          MakeDoubleAccessor(&ModelServer::m_cacheBudget),
+                          MakeDoubleChecker<double>(0))
             .AddAttribute("BytesPerToken",
                           "Text bytes per token of the declared model, in bytes: a text of B "
                           "bytes counts ceil(B / BytesPerToken) tokens.",
@@ -51,6 +58,7 @@ ModelServer::ModelServer()
     : m_engine(CreateObject<ComputeEngine>())
     , m_contextCache(true)
     , m_bytesPerToken(4)
+    , m_cacheBudget(0)
 {
 }
 
@@ -150,7 +158,9 @@ ModelServer::Serve(const ServedRequest& request)
     const uint32_t contextTokens = ContextTokens(context.text, m_bytesPerToken);
     ComputeJob job;
     job.id = request.id;
-    job.cachedTokens = m_resident.count(item.context) ? contextTokens : 0;
+    const bool resident = m_contextCache && m_resident.Lookup(item.context);
+    job.cachedTokens = resident ? contextTokens : 0;
+    job.cachedHeld = resident;
     job.promptTokens = request.header.GetPromptTokens() - job.cachedTokens;
     job.outputTokens = request.header.GetAnswerTokens();
     job.tokenCallback = MakeCallback(&ModelServer::HandleToken, this);
@@ -198,7 +208,7 @@ ModelServer::HandleToken(uint64_t id, uint32_t index, bool last)
     }
     if (index == 0 && m_contextCache)
     {
-        m_resident.insert(found->second.context); // its prefill has just finished
+        Keep(found->second.context); // its prefill has just finished
     }
     const std::string slice = TokenText(found->second.text, index, last, m_bytesPerToken);
     if (last)
@@ -224,9 +234,31 @@ ModelServer::GetActiveRequests() const
 }
 
 void
+ModelServer::Keep(uint32_t context)
+{
+    if (m_resident.GetBudget() == 0)
+    {
+        m_resident.SetBudget(m_cacheBudget > 0 ? m_cacheBudget : m_engine->GetFreeMemory() / 2);
+    }
+    const WorkloadContext& text = m_workload->GetContext(context);
+    const double bytes =
+        m_engine->GetModel().KvBytesPerToken() * ContextTokens(text.text, m_bytesPerToken);
+    std::vector<uint32_t> evicted;
+    m_resident.Insert(context, bytes, evicted);
+    m_engine->SetCacheBytes("context-cache", m_resident.GetBytesUsed());
+}
+
+const ContextKvStore&
+ModelServer::GetContextCache() const
+{
+    return m_resident;
+}
+
+void
 ModelServer::Restart()
 {
-    m_resident.clear();
+    m_resident.Clear();
+    m_engine->SetCacheBytes("context-cache", 0);
 }
 
 void

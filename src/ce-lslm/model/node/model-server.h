@@ -5,6 +5,7 @@
 #ifndef CE_LSLM_MODEL_SERVER_H
 #define CE_LSLM_MODEL_SERVER_H
 
+#include "context-kv-store.h"
 #include "request-quality.h"
 #include "request-server.h"
 #include "workload-trace.h"
@@ -15,7 +16,6 @@
 
 #include <map>
 #include <memory>
-#include <set>
 #include <string>
 
 namespace ns3
@@ -32,7 +32,9 @@ namespace ns3
  * bytes are streamed BytesPerToken at a time, one token message each. With ContextCache, a
  * context's keys and values stay resident once a request has prefilled it, so later requests
  * naming the same context prefill only their query (prefix caching, as serving systems do).
- * Resident contexts are not charged to the engine's memory.
+ * Resident contexts are charged to the engine's memory (ComputeEngine::SetCacheBytes) within a
+ * budget (ContextCacheBytes), least recently used out first; the requests that find their
+ * context resident reserve memory for their own tokens only.
  */
 class ModelServer : public RequestServer
 {
@@ -52,6 +54,8 @@ class ModelServer : public RequestServer
     void SetReference(std::shared_ptr<ExecutedModel> reference);
     /// \param workload the workload whose items and contexts requests name
     void SetWorkload(std::shared_ptr<const WorkloadTrace> workload);
+    /// \return the context cache's bookkeeping (hits, misses, evictions, bytes)
+    const ContextKvStore& GetContextCache() const;
     /// \return the executed model's name ("" before SetModel)
     std::string GetModelName() const override;
     /// \return the node's compute engine (configure its profiles and attributes here)
@@ -115,6 +119,9 @@ class ModelServer : public RequestServer
      * \param last whether it is the last
      */
     void HandleToken(uint64_t id, uint32_t index, bool last);
+    /// Keep \p context's KV resident (evicting the least recently used ones it needs room of)
+    /// and charge the cache to the engine.
+    void Keep(uint32_t context);
 
     /// An answer being computed.
     struct Active
@@ -129,7 +136,8 @@ class ModelServer : public RequestServer
     std::shared_ptr<const WorkloadTrace> m_workload; //!< items and contexts
     bool m_contextCache;                             //!< keep prefilled contexts resident
     uint32_t m_bytesPerToken;                        //!< text bytes per declared-model token
-    std::set<uint32_t> m_resident;                   //!< contexts whose KV is resident
+    ContextKvStore m_resident;                       //!< contexts whose KV is resident
+    double m_cacheBudget;                            //!< ContextCacheBytes attribute
     std::map<uint64_t, Active> m_active;             //!< answers in progress
     TracedCallback<uint64_t, const RequestQuality&> m_scoredTrace; //!< answer computed
 };
