@@ -201,8 +201,10 @@ def ce_collm_claims(collm):
         moved = change(collm.cell("compute.cloud_s", ours), collm.cell("compute.cloud_s", cloud))
         offload_text.append("%s edge: %s" % (device, "–" if moved is None
                                              else "%.1f %%" % -moved))
-        flops_text.append("%s edge: %s" % (device, fmt(collm.cell("ce_collm.cloud_flops_saved",
-                                                                   ours))))
+        flops_text.append("%s edge: %s of the model at the edge, %s of the cloud's part "
+                          "avoided by early exit" % (
+                              device, fmt(collm.cell("ce_collm.edge_work_share", ours)),
+                              fmt(collm.cell("ce_collm.cloud_flops_saved", ours))))
         quality_text.append("%s edge: agreement %s, bpb %s vs %s" % (
             device, fmt(collm.cell("quality.agreement", ours), 4),
             fmt(collm.cell("quality.bpb", ours), 4), fmt(collm.cell("quality.bpb", cloud), 4)))
@@ -211,7 +213,9 @@ def ce_collm_claims(collm):
     rows.append(["CE-CoLLM cloud work moved to the edge: cloud busy time saved vs cloud-only",
                  "> 84 %", "; ".join(offload_text), "ce-collm"])
     rows.append(["CE-CoLLM share of the cloud model's FLOPs run at the edge "
-                 "(ce_collm.cloud_flops_saved)", "–", "; ".join(flops_text), "ce-collm"])
+                 "(ce_collm.edge_work_share), and of the cloud partition's FLOPs that early "
+                 "exit avoided (ce_collm.cloud_flops_saved)", "–", "; ".join(flops_text),
+                 "ce-collm"])
     rows.append(["CE-CoLLM answer quality vs the cloud LLM (token agreement; bits per byte vs "
                  "cloud-only)", "within ~1 point", "; ".join(quality_text), "ce-collm"])
     return rows

@@ -94,8 +94,13 @@ TEST(CeCollmMode, ThresholdOneDefersEveryTokenAndIsTheCloudModelExactly)
         // Same bits of the true continuation and full agreement: the cloud model's own answer.
         EXPECT_EQ(r.quality->bits, cloud.requests[i].quality->bits);
         EXPECT_EQ(r.quality->agreeing, r.quality->positions);
-        EXPECT_GT(r.collm->CloudSaved(), 0); // the edge ran the first layers of every position
-        EXPECT_LT(r.collm->CloudSaved(), 1);
+        // The edge ran the first layers of every position; early exit saved the cloud nothing.
+        EXPECT_GT(r.collm->EdgeWorkShare(), 0);
+        EXPECT_LT(r.collm->EdgeWorkShare(), 1);
+        EXPECT_NEAR(r.collm->EdgeWorkShare(),
+                    1 - r.collm->cloudPartFlops / r.collm->fullFlops,
+                    1e-9);
+        EXPECT_NEAR(r.collm->CloudSaved(), 0, 1e-9);
     }
 }
 
@@ -144,6 +149,7 @@ TEST(CeCollmMode, ThresholdZeroEmitsEveryTokenAtTheEdgeAndUploadsNothing)
         EXPECT_EQ(r.collm->hiddenBytes, 0u);
         EXPECT_EQ(r.backhaulBytes, 0u);
         EXPECT_EQ(r.collm->CloudSaved(), 1.0);
+        EXPECT_EQ(r.collm->EdgeWorkShare(), 1.0);
     }
     EXPECT_EQ(results.cloudComputeS, 0);
 }
@@ -199,6 +205,38 @@ TEST(CeCollmMode, AMiddleThresholdMixesExitsAndDeferralsDeterministically)
     }
     EXPECT_GT(a.cloudComputeS, 0);
     EXPECT_GT(a.edgeComputeS, 0);
+}
+
+TEST(CeCollmMode, StatesGoUpAsSoonAsATokenPassesTheFirstExitUnconfident)
+{
+    const std::string workload = WriteWorkload(FreshTestDir());
+    // Both heads below the split: a token confident at head 2 waits for the next deferral; one
+    // that passes head 2 unconfident was already on its way up when it exits at head 4.
+    const std::vector<std::string> common = With(kExact,
+                                                 {"mode=ce-collm",
+                                                  "ce_collm.split_layer=5",
+                                                  "ce_collm.exit_layers=2,4",
+                                                  "ce_collm.threshold=0.5"});
+    const auto results = RunScenario(workload, common);
+    ExpectAllCompleted(results);
+    uint64_t uploads = 0;
+    uint64_t deferrals = 0;
+    for (const auto& r : results.requests)
+    {
+        ASSERT_TRUE(r.collm);
+        // Each deferral carries its own position; each eager upload one exited token's.
+        EXPECT_GE(r.collm->uploads, r.collm->cloudTokens);
+        EXPECT_LE(r.collm->uploads, r.collm->cloudTokens + r.collm->edgeTokens);
+        EXPECT_LE(r.collm->positions, r.promptTokens + r.answerTokens - 1);
+        // Early exit saves the cloud the positions after the last deferral, no more.
+        EXPECT_GE(r.collm->CloudSaved(), 0);
+        EXPECT_LE(r.collm->CloudSaved(), 1);
+        EXPECT_LT(r.collm->EdgeWorkShare(), 1);
+        uploads += r.collm->uploads;
+        deferrals += r.collm->cloudTokens;
+    }
+    EXPECT_GT(deferrals, 0u);
+    EXPECT_GT(uploads, deferrals); // some states went up before any deferral asked for them
 }
 
 TEST(CeCollmMode, BadPoliciesNameTheirKey)

@@ -263,7 +263,8 @@ CeCollmJson(const std::vector<RequestRecord>& requests)
             {"uploads", sum.uploads},
             {"uploaded_positions", sum.positions},
             {"hidden_bytes", sum.hiddenBytes},
-            {"cloud_flops_saved", sum.CloudSaved()}};
+            {"cloud_flops_saved", sum.CloudSaved()},
+            {"edge_work_share", sum.EdgeWorkShare()}};
 }
 
 } // namespace

@@ -348,12 +348,12 @@ CeCollmEdgeServer::Decisions(const llm::EarlyExitAnswer& answer, uint32_t tokens
 }
 
 double
-CeCollmEdgeServer::FullFlops(uint32_t promptTokens, uint32_t answerTokens) const
+CeCollmEdgeServer::FullFlops(uint32_t promptTokens, uint32_t answerTokens, int32_t from) const
 {
-    double flops = m_full.BatchCost({{promptTokens, 0, 1}}).flops;
+    double flops = m_full.BatchCost({{promptTokens, 0, 1, from, -1}}).flops;
     for (uint32_t i = 1; i < answerTokens; ++i)
     {
-        flops += m_full.BatchCost({{1, promptTokens + i - 1, 1}}).flops;
+        flops += m_full.BatchCost({{1, promptTokens + i - 1, 1, from, -1}}).flops;
     }
     return flops;
 }
@@ -398,7 +398,8 @@ CeCollmEdgeServer::Serve(const ServedRequest& request)
                          ? ContextTokens(context.text, m_bytesPerToken)
                          : 0;
     s.unsynced = s.cachedTokens; // resident context: its hidden states are held here too
-    s.record.fullFlops = FullFlops(s.promptTokens, request.header.GetAnswerTokens());
+    s.record.fullFlops = FullFlops(s.promptTokens, request.header.GetAnswerTokens(), 0);
+    s.record.cloudPartFlops = FullFlops(s.promptTokens, request.header.GetAnswerTokens(), m_split);
     if (!m_standalone && !m_upstream)
     {
         // No link to the cloud (lost, not yet back): fall back from the start, or fail.
@@ -474,7 +475,17 @@ CeCollmEdgeServer::HandleStepDone(uint64_t id)
     const bool splitHead = !m_exits.empty() && m_exits.back() == m_split;
     if (decision >= 0 && m_exits[decision] < m_split)
     {
-        s.unsynced += NewPositions(s); // exited below the split: the cloud may need it later
+        // Exited below the split. Confident at the first exit head, its state waits for the
+        // next deferral; not confident there, its upload started at that head, asynchronously
+        // (CE-CoLLM), so the cloud holds it before a later token defers.
+        if (decision > 0 && !m_standalone && !s.standalone && m_upstream)
+        {
+            Upload(s, false);
+        }
+        else
+        {
+            s.unsynced += NewPositions(s);
+        }
         EmitAndContinue(s, true);
         return;
     }

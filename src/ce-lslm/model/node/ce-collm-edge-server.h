@@ -179,7 +179,7 @@ class CeCollmEdgeServer : public RequestServer
     /// \return the per-token decisions of the executed answer, on declared tokens
     std::vector<int32_t> Decisions(const llm::EarlyExitAnswer& answer, uint32_t tokens) const;
     /// \return the FLOPs of the whole declared model for a request
-    double FullFlops(uint32_t promptTokens, uint32_t answerTokens) const;
+    double FullFlops(uint32_t promptTokens, uint32_t answerTokens, int32_t from) const;
 
     Ptr<ComputeEngine> m_engine;                        //!< the edge's accelerator
     std::shared_ptr<ExecutedModel> m_model;             //!< the cloud LLM (executed)
