@@ -6,6 +6,8 @@
 // workload, cells serve their own terminals, distance shows in the latency, and the radio
 // trace is reproducible.
 
+#include "network-scenario-utils.h"
+
 #include "ns3/scenario-runner.h"
 #include "ns3/scenario-summary.h"
 
@@ -24,14 +26,7 @@ ScenarioResults
 RunWith(const std::vector<std::string>& overrides, std::ostream* radioTrace = nullptr)
 {
     // These tests study the network: no model runs, synthetic token counts.
-    ConfigJson document = ConfigJson::object();
-    ScenarioConfig::ApplyOverride(document, "mode=network-only");
-    ScenarioConfig::ApplyOverride(document, "workload.source=synthetic");
-    for (const auto& assignment : overrides)
-    {
-        ScenarioConfig::ApplyOverride(document, assignment);
-    }
-    return ScenarioRunner(ScenarioConfig(document, "test")).Run(nullptr, radioTrace);
+    return ScenarioRunner(ce_lslm_test::NetworkOnlyConfig(overrides)).Run(nullptr, radioTrace);
 }
 
 /// Every request completed, and every link delivered what it was handed.

@@ -6,6 +6,8 @@
 // latencies and sizes that follow from the links, losses, unfinished requests, traces, and
 // edge-edge links that follow their configuration and change nothing they do not carry.
 
+#include "network-scenario-utils.h"
+
 #include "ns3/ce-lslm-helper.h"
 #include "ns3/error-model.h"
 #include "ns3/pointer.h"
@@ -22,30 +24,16 @@
 #include <sstream>
 
 using namespace ns3;
+using ce_lslm_test::NetworkOnlyConfig;
 
 namespace
 {
-
-/// The default scenario with \p overrides ("key=value" each).
-ScenarioConfig
-ConfigWith(const std::vector<std::string>& overrides)
-{
-    // These tests study the network: no model runs, synthetic token counts.
-    ConfigJson document = ConfigJson::object();
-    ScenarioConfig::ApplyOverride(document, "mode=network-only");
-    ScenarioConfig::ApplyOverride(document, "workload.source=synthetic");
-    for (const auto& assignment : overrides)
-    {
-        ScenarioConfig::ApplyOverride(document, assignment);
-    }
-    return ScenarioConfig(document, "test");
-}
 
 /// Run the default scenario with \p overrides ("key=value" each).
 ScenarioResults
 RunWith(const std::vector<std::string>& overrides, std::ostream* messageTrace = nullptr)
 {
-    return ScenarioRunner(ConfigWith(overrides)).Run(messageTrace);
+    return ScenarioRunner(NetworkOnlyConfig(overrides)).Run(messageTrace);
 }
 
 std::size_t
@@ -399,12 +387,12 @@ TEST(ScenarioTest, FullDeviceQueueDropsPackets)
 
 TEST(ScenarioTest, EdgeLinksFollowTheirConfiguration)
 {
-    CeLslmHelper scenario(ConfigWith({"topology.edges=4",
-                                      "topology.edge_links.enabled=true",
-                                      "topology.edge_links.rate_mbps=250",
-                                      "topology.edge_links.delay_ms=2",
-                                      "topology.edge_links.loss_rate=0.01",
-                                      "topology.edge_links.queue_packets=7"}));
+    CeLslmHelper scenario(NetworkOnlyConfig({"topology.edges=4",
+                                             "topology.edge_links.enabled=true",
+                                             "topology.edge_links.rate_mbps=250",
+                                             "topology.edge_links.delay_ms=2",
+                                             "topology.edge_links.loss_rate=0.01",
+                                             "topology.edge_links.queue_packets=7"}));
     scenario.Install();
     const EdgeCloudTopologyHelper& topology = scenario.GetTopology();
     ASSERT_EQ(topology.GetEdgeLinkCount(), 4u);

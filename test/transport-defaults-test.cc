@@ -7,6 +7,8 @@
 // RTO and delayed ACK as scenario keys, and TCP retransmissions and timeouts counted per link
 // and per request.
 
+#include "network-scenario-utils.h"
+
 #include "ns3/ce-lslm-helper.h"
 #include "ns3/config.h"
 #include "ns3/fq-codel-queue-disc.h"
@@ -23,23 +25,10 @@
 #include <gtest/gtest.h>
 
 using namespace ns3;
+using ce_lslm_test::NetworkOnlyConfig;
 
 namespace
 {
-
-/// The default scenario, network only, with \p overrides ("key=value" each).
-ScenarioConfig
-ConfigWith(const std::vector<std::string>& overrides)
-{
-    ConfigJson document = ConfigJson::object();
-    ScenarioConfig::ApplyOverride(document, "mode=network-only");
-    ScenarioConfig::ApplyOverride(document, "workload.source=synthetic");
-    for (const auto& assignment : overrides)
-    {
-        ScenarioConfig::ApplyOverride(document, assignment);
-    }
-    return ScenarioConfig(document, "test");
-}
 
 /// The root queue disc in front of \p device.
 Ptr<QueueDisc>
@@ -54,7 +43,7 @@ Value
 SocketAttribute(const std::vector<std::string>& overrides, const std::string& name)
 {
     Config::Reset();
-    CeLslmHelper scenario(ConfigWith(overrides));
+    CeLslmHelper scenario(NetworkOnlyConfig(overrides));
     scenario.Install();
     Ptr<Socket> socket =
         Socket::CreateSocket(scenario.GetTopology().GetCloud(), TcpSocketFactory::GetTypeId());
@@ -80,7 +69,7 @@ Sum(const std::vector<RequestRecord>& requests)
 
 TEST(TransportDefaults, PointToPointQueuesHoldTheBandwidthDelayProduct)
 {
-    CeLslmHelper scenario(ConfigWith({"topology.radio.enabled=false"}));
+    CeLslmHelper scenario(NetworkOnlyConfig({"topology.radio.enabled=false"}));
     scenario.Install();
     // Backhaul: 1 Gbit/s x 2 x 10 ms = 2.5 MB = 1667 packets of 1500 bytes.
     for (uint32_t d = 0; d < 2; ++d)
@@ -94,9 +83,9 @@ TEST(TransportDefaults, PointToPointQueuesHoldTheBandwidthDelayProduct)
               QueueSize("100p"));
     Simulator::Destroy();
 
-    CeLslmHelper chosen(ConfigWith({"topology.radio.enabled=false",
-                                    "topology.backhaul.queue_packets=50",
-                                    "topology.backhaul.queue_disc=fq-codel"}));
+    CeLslmHelper chosen(NetworkOnlyConfig({"topology.radio.enabled=false",
+                                           "topology.backhaul.queue_packets=50",
+                                           "topology.backhaul.queue_disc=fq-codel"}));
     chosen.Install();
     Ptr<QueueDisc> queue = QueueOf(chosen.GetTopology().GetBackhaulDevices(0).Get(0));
     EXPECT_EQ(queue->GetMaxSize(), QueueSize("50p"));
@@ -140,8 +129,8 @@ TEST(TransportDefaults, RetransmissionsAreCountedPerLinkAndPerRequest)
     const std::vector<std::string> common{"topology.radio.enabled=false", "topology.terminals=4"};
     std::vector<std::string> lossy = common;
     lossy.push_back("topology.backhaul.loss_rate=0.05");
-    const ScenarioResults clean = ScenarioRunner(ConfigWith(common)).Run(nullptr);
-    const ScenarioResults lost = ScenarioRunner(ConfigWith(lossy)).Run(nullptr);
+    const ScenarioResults clean = ScenarioRunner(NetworkOnlyConfig(common)).Run(nullptr);
+    const ScenarioResults lost = ScenarioRunner(NetworkOnlyConfig(lossy)).Run(nullptr);
     for (std::size_t l = 0; l < clean.links.size(); ++l)
     {
         EXPECT_EQ(clean.links[l].retransmissions, 0u) << l;
