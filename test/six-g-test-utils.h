@@ -194,6 +194,17 @@ struct RadioTestCell
     }
 };
 
+/// Seconds of simulated time the throughput tests measure (after a short warm-up).
+constexpr double kWarmup = 0.01;
+constexpr double kMeasure = 0.2;
+
+/// Downlink data symbols per second of the "DDDSU" pattern: 3 x 14 + 10 per 5 slots.
+inline double
+DownlinkSymbolsPerSecond(const ns3::SixGChannel& channel)
+{
+    return (3 * 14 + 10) / (5 * channel.GetSlotDuration().GetSeconds());
+}
+
 /// Jain's fairness index of \p values: (sum x)^2 / (n sum x^2).
 inline double
 JainIndex(const std::vector<double>& values)
